@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# vctx: every entry point. `make help` lists them.
+#
+# This file is also read by kbuild when the module is built (make -C <kernel>
+# M=$(CURDIR)); kbuild uses Kbuild, so only the user targets live here.
+
+SHELL := /bin/bash
+DEBUG ?=
+VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
+
+.PHONY: help deps kernel module cli progs run test test-host test-guest shell check clean distclean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@echo
+	@echo "Variables: DEBUG=1 (debug kernel: KASAN, lockdep, kmemleak), KDIR=<kernel build dir>,"
+	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1."
+
+deps: ## install what is missing (apt, rustup, cargo, kernel source)
+	tools/deps
+
+kernel: deps ## build (or reuse) the test kernel
+	tools/build-kernel $(VFLAGS) >/dev/null
+
+module: deps ## build vctx.ko (against KDIR if set)
+	tools/build-module $(VFLAGS)
+
+cli: deps ## build the vctx CLI (static, for the guest)
+	tools/build-cli
+
+progs: deps ## build the in-guest test programs
+	tools/build-progs >/dev/null
+
+run: deps ## build everything, boot, load the module, run the demo
+	tools/vm-run $(VFLAGS) --script tests/demo.sh
+
+shell: deps ## an interactive guest with the module loaded (Ctrl-A x quits)
+	tools/vm-run $(VFLAGS) --shell
+
+test: deps ## every test: host, in-guest suites, KUnit, splat checks
+	tools/run-tests $(VFLAGS)
+
+test-host: deps ## host tests only (cargo test)
+	tools/run-tests --host-only
+
+check: deps ## lints: module with CLIPPY=1, cargo clippy, shellcheck
+	tools/build-module $(VFLAGS) --clippy >/dev/null
+	cd userspace && cargo clippy --quiet --all-targets --locked -- -D warnings
+	if command -v shellcheck >/dev/null; then shellcheck -x tools/*[!.]? tools/lib.sh tools/guest/init tests/*.sh tests/lib/*.sh; fi
+
+clean: ## remove build output of the module and the CLI (not the kernel)
+	rm -rf rust/generated userspace/target
+	rm -rf "$${VCTX_CACHE:-$$HOME/.cache/vctx}/module" "$${VCTX_CACHE:-$$HOME/.cache/vctx}/tests-bin"
+
+distclean: clean ## also the cached kernel builds (not the source)
+	rm -rf "$${VCTX_CACHE:-$$HOME/.cache/vctx}/build"

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vctx: security contexts for Linux — the userspace ABI of /dev/vctx.
+ *
+ * This header is the single source of truth: the kernel module and the
+ * command-line tool both get their types from it through bindgen.
+ *
+ * Rules (see Documentation/abi.rst):
+ *  - every argument struct starts with "__u32 size", which must equal the
+ *    size encoded in the ioctl number; a caller built against an older,
+ *    shorter struct is zero-extended, a newer, longer struct is accepted
+ *    only if the tail the module does not know is all zero (else E2BIG);
+ *  - fixed-width fields only, explicit padding (must be zero), pointers as
+ *    __u64, every struct a multiple of 8 bytes;
+ *  - flags: unknown bits are rejected with EINVAL;
+ *  - paths are relative to the caller's own context: "/" is the caller's
+ *    context, and nothing outside it can be named (ENOENT).
+ *  - commands are never re-purposed; new ones get new numbers.
+ */
+#ifndef _UAPI_LINUX_VCTX_H
+#define _UAPI_LINUX_VCTX_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VCTX_ABI_VERSION	1
+
+/* Name of the misc device: /dev/vctx. */
+#define VCTX_DEVICE_NAME	"vctx"
+
+/* A context name: 1..63 bytes of [A-Za-z0-9._-], not "." or "..". */
+#define VCTX_NAME_MAX		63
+/* A path: names joined by '/', at most this many bytes. */
+#define VCTX_PATH_MAX		1024
+/* Contexts nest at most this deep below the root. */
+#define VCTX_DEPTH_MAX		32
+
+/* The root context (the host). Its id is always 0. */
+#define VCTX_ROOT_ID		0ULL
+/* "No context": the parent of the caller's own root, as it sees it. */
+#define VCTX_ID_NONE		(~0ULL)
+
+/* Feature bits reported by VCTX_IOC_VERSION. */
+#define VCTX_FEAT_VERSION	(1ULL << 0)	/* this ioctl */
+#define VCTX_FEAT_CONTEXTS	(1ULL << 1)	/* create/destroy/rename/list/info */
+#define VCTX_FEAT_MEMBERSHIP	(1ULL << 2)	/* fork inheritance, enter, pids */
+#define VCTX_FEAT_KILL		(1ULL << 3)	/* recursive kill with escalation */
+#define VCTX_FEAT_WAIT		(1ULL << 4)	/* wait until empty */
+
+/*
+ * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
+ * context is destroyed when its last member process exits and it has no
+ * children; a new one stays until it has had members and lost them.
+ */
+#define VCTX_CTX_EPHEMERAL	(1U << 0)	/* destroyed when it empties */
+#define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
+#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL)
+
+/*
+ * A string argument: a pointer to bytes (no NUL needed) and their length.
+ */
+struct vctx_str {
+	__u64 ptr;		/* user address of the bytes */
+	__u32 len;		/* length in bytes, at most VCTX_PATH_MAX */
+	__u32 __pad;		/* must be zero */
+};
+
+/* VCTX_IOC_VERSION: what the module speaks. Unprivileged. */
+struct vctx_version {
+	__u32 size;		/* in: sizeof(struct vctx_version) */
+	__u32 abi_version;	/* out: VCTX_ABI_VERSION of the module */
+	__u64 features;		/* out: VCTX_FEAT_* */
+	__u32 name_max;		/* out: VCTX_NAME_MAX */
+	__u32 path_max;		/* out: VCTX_PATH_MAX */
+	__u32 depth_max;	/* out: VCTX_DEPTH_MAX */
+	__u32 __pad;		/* must be zero */
+};
+
+/* vctx_create.flags */
+#define VCTX_CREATE_PARENTS	(1U << 0)	/* create missing parents (mkdir -p) */
+#define VCTX_CREATE_AUTONAME	(1U << 1)	/* path names the parent; name is unnamed<id> */
+#define VCTX_CREATE_EXIST_OK	(1U << 2)	/* an existing context is not an error */
+#define VCTX_CREATE_FLAGS	(VCTX_CREATE_PARENTS | VCTX_CREATE_AUTONAME | VCTX_CREATE_EXIST_OK)
+
+/* VCTX_IOC_CREATE: create a context. Needs CAP_SYS_ADMIN. */
+struct vctx_create {
+	__u32 size;
+	__u32 flags;		/* VCTX_CREATE_* */
+	struct vctx_str path;	/* in: the new context (or its parent, AUTONAME) */
+	__u32 ctx_flags;	/* in: VCTX_CTX_SETTABLE bits for the new context */
+	__u32 __pad;
+	__u64 id;		/* out: id of the (new or existing) context */
+	char name[VCTX_NAME_MAX + 1];	/* out: its name, NUL-terminated */
+};
+
+/* VCTX_IOC_DESTROY: destroy an empty context with no children. CAP_SYS_ADMIN. */
+struct vctx_destroy {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+};
+
+/* VCTX_IOC_RENAME: rename a context within its parent. CAP_SYS_ADMIN. */
+struct vctx_rename {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	char new_name[VCTX_NAME_MAX + 1];	/* NUL-terminated, zero-padded */
+};
+
+/*
+ * One context as seen by the caller (VCTX_IOC_LIST, VCTX_IOC_INFO).
+ * "self" counts are members of this context only; "subtree" counts include
+ * all descendants.
+ */
+struct vctx_entry {
+	__u64 id;
+	__u64 parent_id;	/* VCTX_ID_NONE for the caller's own root */
+	__u32 flags;		/* VCTX_CTX_* */
+	__u32 depth;		/* 0 for the context the listing starts at */
+	__u64 created_ns;	/* CLOCK_BOOTTIME at creation */
+	__u32 nr_children;
+	__u32 nr_processes;	/* processes whose context this is */
+	__u32 nr_threads;	/* their threads (tasks) */
+	__u32 subtree_processes; /* processes here and in all descendants */
+	__u64 total_processes;	/* processes that ever joined (fork or enter) */
+	char name[VCTX_NAME_MAX + 1];	/* "" for the caller's own root */
+};
+
+/* vctx_list.flags */
+#define VCTX_LIST_RECURSIVE	(1U << 0)	/* the whole subtree, pre-order */
+#define VCTX_LIST_FLAGS		(VCTX_LIST_RECURSIVE)
+
+/*
+ * VCTX_IOC_LIST: the context at path and its children (or, RECURSIVE, its
+ * whole subtree in pre-order, depth-first, children by name). Unprivileged
+ * within the caller's own subtree.
+ *
+ * The module writes min(entry_size, sizeof(struct vctx_entry)) bytes per
+ * entry, so callers built against an older, shorter entry keep working.
+ * If capacity is too small nothing is written, count holds the number
+ * needed and the ioctl fails with ERANGE.
+ */
+struct vctx_list {
+	__u32 size;
+	__u32 flags;		/* VCTX_LIST_* */
+	struct vctx_str path;
+	__u64 entries;		/* user address of an array of entries */
+	__u32 entry_size;	/* in: sizeof(struct vctx_entry) as the caller knows it */
+	__u32 capacity;		/* in: entries the array holds */
+	__u32 count;		/* out: entries written (or needed, on ERANGE) */
+	__u32 __pad;
+};
+
+/* vctx_info.flags */
+#define VCTX_INFO_BY_PID	(1U << 0)	/* describe the context of pid, not path */
+#define VCTX_INFO_FLAGS		(VCTX_INFO_BY_PID)
+
+/*
+ * VCTX_IOC_INFO: one context, by path or by the pid of a member (0: the
+ * caller), and its path as the caller names it. Unprivileged within the
+ * caller's subtree; a pid outside it is ESRCH, as if it did not exist.
+ * With BY_PID, path must be all zero.
+ *
+ * The path is written to path_buf NUL-terminated; path_len is its length
+ * without the NUL. If path_buf_len is too small nothing is written,
+ * path_len is the length needed and the ioctl fails with ERANGE. With
+ * path_buf 0 only path_len is filled in.
+ */
+struct vctx_info {
+	__u32 size;
+	__u32 flags;		/* VCTX_INFO_* */
+	struct vctx_str path;	/* in: the context, unless BY_PID */
+	__s32 pid;		/* in: with BY_PID; 0 is the caller */
+	__u32 path_len;		/* out: length of the path written */
+	__u64 path_buf;		/* in: user buffer for the path (may be 0) */
+	__u32 path_buf_len;	/* in: its size; ERANGE if too small */
+	__u32 __pad;
+	struct vctx_entry entry; /* out */
+};
+
+/* vctx_enter.flags: none yet. */
+/*
+ * VCTX_IOC_ENTER: move a process (all its threads) into a context. The
+ * target must be the process's current context or a descendant of it:
+ * never up, never sideways. Moving another process needs CAP_SYS_ADMIN.
+ */
+struct vctx_enter {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__s32 pid;		/* 0: the caller */
+	__u32 __pad;
+};
+
+/* One member process (VCTX_IOC_PIDS). */
+struct vctx_pid_entry {
+	__s32 pid;		/* the process (thread group) id, as the caller sees it */
+	__u32 nr_threads;
+	__u64 ctx_id;		/* the context it is a member of */
+};
+
+/*
+ * VCTX_IOC_PIDS: the processes of a context (RECURSIVE: and of its
+ * subtree). entry_size, capacity and ERANGE as for VCTX_IOC_LIST.
+ */
+struct vctx_pids {
+	__u32 size;
+	__u32 flags;		/* VCTX_LIST_RECURSIVE */
+	struct vctx_str path;
+	__u64 entries;		/* user address of an array of vctx_pid_entry */
+	__u32 entry_size;	/* in: sizeof(struct vctx_pid_entry) as the caller knows it */
+	__u32 capacity;		/* in: entries the array holds */
+	__u32 count;		/* out: entries written (or needed, on ERANGE) */
+	__u32 __pad;
+};
+
+/*
+ * VCTX_IOC_KILL: send signal to every process of the context and its
+ * subtree. While the kill runs the subtree admits no new members (fork and
+ * enter into it fail with EAGAIN). With grace_ms and then_signal, wait up to
+ * grace_ms for the subtree to empty, then send then_signal to what is left.
+ * Needs CAP_SYS_ADMIN. Interruptible: a signal ends the grace early with
+ * EINTR (what was sent stays sent).
+ */
+struct vctx_kill {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u32 signal;		/* 0..64; 0 only probes */
+	__u32 then_signal;	/* 0: none */
+	__u64 grace_ms;		/* with then_signal: how long to wait first */
+	__u32 signalled;	/* out: processes signalled (first signal) */
+	__u32 escalated;	/* out: processes sent then_signal */
+};
+
+/*
+ * VCTX_IOC_WAIT: block until the context's subtree has no members, or
+ * timeout_ms passes (ETIMEDOUT; 0 polls once; ~0 waits for ever).
+ * Interruptible. Reports the context's life so far.
+ */
+struct vctx_wait {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 timeout_ms;
+	__u64 lifetime_ns;	/* out: creation until empty (or now) */
+	__u64 total_processes;	/* out: processes that ever joined */
+	__u64 id;		/* out */
+};
+
+#define VCTX_IOC_MAGIC		0xE7
+
+#define VCTX_IOC_VERSION	_IOWR(VCTX_IOC_MAGIC, 0x00, struct vctx_version)
+#define VCTX_IOC_CREATE		_IOWR(VCTX_IOC_MAGIC, 0x01, struct vctx_create)
+#define VCTX_IOC_DESTROY	_IOW(VCTX_IOC_MAGIC, 0x02, struct vctx_destroy)
+#define VCTX_IOC_RENAME		_IOW(VCTX_IOC_MAGIC, 0x03, struct vctx_rename)
+#define VCTX_IOC_LIST		_IOWR(VCTX_IOC_MAGIC, 0x04, struct vctx_list)
+#define VCTX_IOC_INFO		_IOWR(VCTX_IOC_MAGIC, 0x05, struct vctx_info)
+#define VCTX_IOC_ENTER		_IOW(VCTX_IOC_MAGIC, 0x06, struct vctx_enter)
+#define VCTX_IOC_PIDS		_IOWR(VCTX_IOC_MAGIC, 0x07, struct vctx_pids)
+#define VCTX_IOC_KILL		_IOWR(VCTX_IOC_MAGIC, 0x08, struct vctx_kill)
+#define VCTX_IOC_WAIT		_IOWR(VCTX_IOC_MAGIC, 0x09, struct vctx_wait)
+
+#endif /* _UAPI_LINUX_VCTX_H */

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A context: one node of the tree, with its immutable identity and the
+//! mutable state the global lock protects.
+
+use kernel::{
+    prelude::*,
+    rbtree::RBTree,
+    sync::{Arc, LockedBy},
+};
+
+use crate::name::Name;
+use crate::state::Inner;
+use crate::uapi::VCTX_CTX_EPHEMERAL;
+
+/// A context. Shared (`Arc`) by its parent's child list, its member
+/// processes, its children (as their parent) and any ioctl or waiter that
+/// holds it; it outlives its place in the tree until the last of those.
+pub(crate) struct Context {
+    /// Unique while the module is loaded, never reused; 0 is the root.
+    pub(crate) id: u64,
+    /// `None` only for the root.
+    pub(crate) parent: Option<Arc<Context>>,
+    /// 0 for the root.
+    pub(crate) depth: u32,
+    /// CLOCK_BOOTTIME at creation, in ns.
+    pub(crate) created_ns: u64,
+    /// Everything that changes, under the global lock.
+    pub(crate) st: LockedBy<CtxState, Inner>,
+}
+
+/// The mutable state of a context (protected by [`crate::state::State::lock`]).
+pub(crate) struct CtxState {
+    pub(crate) name: Name,
+    /// Children by name (so listings come out sorted).
+    pub(crate) children: RBTree<Name, Arc<Context>>,
+    /// `VCTX_CTX_*` flags that userspace sets.
+    pub(crate) flags: u32,
+    /// False once destroyed (unlinked from the tree).
+    pub(crate) linked: bool,
+    /// Kills in progress on this context (each covers the subtree).
+    pub(crate) killing: u32,
+    /// The signal of the latest kill in progress, sent at birth to any
+    /// process that forks into the subtree while it runs.
+    pub(crate) kill_sig: u32,
+    /// Member processes of this context itself.
+    pub(crate) processes: u32,
+    /// Member processes of this context and all its descendants.
+    pub(crate) subtree_processes: u32,
+    /// Processes that ever joined (by fork or enter), this context only.
+    pub(crate) total_processes: u64,
+    /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
+    /// members (or never had any).
+    pub(crate) emptied_ns: u64,
+}
+
+impl CtxState {
+    /// The state of a new context called `name`.
+    pub(crate) fn new(name: Name, flags: u32) -> Self {
+        Self {
+            name,
+            children: RBTree::new(),
+            flags,
+            linked: false,
+            killing: 0,
+            kill_sig: 0,
+            processes: 0,
+            subtree_processes: 0,
+            total_processes: 0,
+            emptied_ns: 0,
+        }
+    }
+
+    /// Whether it goes away by itself when it empties.
+    pub(crate) fn ephemeral(&self) -> bool {
+        self.flags & VCTX_CTX_EPHEMERAL != 0
+    }
+}
+
+impl Context {
+    /// Whether `self` is `other` or one of its descendants.
+    pub(crate) fn is_within(&self, other: &Context) -> bool {
+        let mut c = self;
+        loop {
+            if c.id == other.id {
+                return true;
+            }
+            if c.depth <= other.depth {
+                return false;
+            }
+            match &c.parent {
+                Some(p) => c = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// Iterates over `self` and its ancestors up to the root.
+    pub(crate) fn ancestors_and_self(&self) -> impl Iterator<Item = &Context> {
+        core::iter::successors(Some(self), |c| c.parent.as_deref())
+    }
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The hook layer: the only code that attaches to kernel internals.
+//!
+//! Each hook is one file holding its callback; the mechanisms (tracepoint
+//! probes, ftrace overrides) are in their own files. Callbacks run in
+//! atomic context: no sleeping, `GFP_ATOMIC` only. They find the module
+//! state through [`crate::state::get`].
+//!
+//! | hook                          | mechanism  | file                  |
+//! |-------------------------------|------------|-----------------------|
+//! | `sched_process_fork`          | tracepoint | `hooks/sched.rs`      |
+//! | `sched_process_exit`          | tracepoint | `hooks/sched.rs`      |
+//! | `security_task_alloc` (deny)  | ftrace     | `hooks/fork_admission.rs` |
+//!
+//! Teardown order (fields drop in declaration order): ftrace overrides
+//! first (`unregister_ftrace_function` waits for callbacks and for tasks
+//! preempted in the trampolines), then the tracepoint probes, then one
+//! `tracepoint_synchronize_unregister()`; only then may the state go.
+
+use kernel::prelude::*;
+
+mod fork_admission;
+mod ftrace;
+mod sched;
+mod tracepoint;
+
+/// All registered hooks. Dropping it removes them and waits for callbacks
+/// in flight.
+#[pin_data]
+pub(crate) struct Hooks {
+    #[pin]
+    fork_admission: ftrace::FtraceHook,
+    fork: tracepoint::Probe,
+    exit: tracepoint::Probe,
+    sync: tracepoint::SyncOnDrop,
+}
+
+impl Hooks {
+    /// Registers every hook; on failure, what was registered is removed
+    /// and the module refuses to load with the reason in the log.
+    pub(crate) fn register() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            sync: tracepoint::SyncOnDrop,
+            exit: sched::register_exit()?,
+            fork: sched::register_fork()?,
+            fork_admission <- fork_admission::register(),
+        })
+    }
+}

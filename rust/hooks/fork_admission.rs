@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Fork admission: `security_task_alloc(struct task_struct *task, u64
+//! clone_flags)` runs in the parent early in `copy_process()`, before the
+//! child is visible. Failing it fails the fork with that error and nothing
+//! to undo (copy_process skips `security_task_free` for it).
+//!
+//! Denied: any task creation by a process whose context subtree is being
+//! killed (EAGAIN), so that nothing escapes the sweep.
+
+use core::ffi::c_ulong;
+use kernel::{bindings, prelude::*};
+
+use super::ftrace::{Call, FtraceHook};
+use crate::{membership, state};
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `security_task_alloc`.
+unsafe extern "C" fn on_task_alloc(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    let Some(st) = state::get() else { return };
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return;
+    }
+    if let Err(e) = membership::admit_fork(st) {
+        // SAFETY: `fregs` are this invocation's registers.
+        unsafe { Call::new(fregs) }.fail(e);
+    }
+}
+
+pub(super) fn register() -> impl PinInit<FtraceHook, Error> {
+    FtraceHook::new(c"security_task_alloc", on_task_alloc)
+}

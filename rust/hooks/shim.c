@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vctx C shim: what the Rust bindings cannot express.
+ *
+ * - The layout table: C's own offsetof()/sizeof() for every kernel struct
+ *   field the Rust side reads or writes, so that rust/layout.rs can refuse
+ *   to load when bindgen's idea of a struct differs from the compiler's
+ *   (Documentation/design.rst, "Layout self-check").
+ *
+ * - Accessors for static inlines and macros the bindings lack (task and pid
+ *   glue, ftrace_regs, tracepoint synchronization).
+ * - The deny stubs an ftrace hook redirects a call to: leaf functions that
+ *   only return an error (NOTES in Documentation/hooks.rst: decide in the
+ *   callback, redirect only to code that finishes the job, never call the
+ *   original).
+ *
+ * Everything here is notrace: the shim must never be an ftrace target.
+ */
+#include <linux/capability.h>
+#include <linux/ftrace.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/stddef.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "shim.h"
+
+#define FIELD(type, member) { #type "." #member, offsetof(struct type, member) }
+#define SIZE(type) { "sizeof(" #type ")", sizeof(struct type) }
+
+static const struct {
+	const char *name;
+	size_t value;
+} vctx_layout[] = {
+	SIZE(task_struct),
+	FIELD(task_struct, pid),
+	FIELD(task_struct, tgid),
+	FIELD(task_struct, stats),
+	FIELD(task_struct, group_leader),
+	FIELD(task_struct, real_parent),
+	FIELD(task_struct, signal),
+	FIELD(task_struct, mm),
+	FIELD(task_struct, flags),
+	SIZE(miscdevice),
+	FIELD(miscdevice, minor),
+	FIELD(miscdevice, name),
+	FIELD(miscdevice, fops),
+	FIELD(miscdevice, mode),
+	SIZE(file_operations),
+	FIELD(file_operations, owner),
+	FIELD(file_operations, unlocked_ioctl),
+	FIELD(file_operations, compat_ioctl),
+	FIELD(file_operations, open),
+	FIELD(file_operations, release),
+	FIELD(file_operations, read),
+	FIELD(file_operations, poll),
+	SIZE(file),
+	FIELD(file, private_data),
+	FIELD(tracepoint, name),
+	SIZE(ftrace_ops),
+	FIELD(ftrace_ops, func),
+	FIELD(ftrace_ops, flags),
+	FIELD(ftrace_ops, private),
+};
+
+/*
+ * The C value for @name, or -1 if the shim does not list it (a field the
+ * Rust side reads but nobody added here: also a refusal to load).
+ */
+notrace long vctx_layout_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vctx_layout); i++)
+		if (!strcmp(vctx_layout[i].name, name))
+			return vctx_layout[i].value;
+	return -1;
+}
+
+/* ---- tasks and pids ---- */
+
+/* The thread group's shared signal_struct: the key of a vctx membership. */
+notrace void *vctx_task_group(struct task_struct *t)
+{
+	return t->signal;
+}
+
+/* True while the thread group has live threads (before group_dead). */
+notrace bool vctx_group_alive(struct task_struct *t)
+{
+	return atomic_read(&t->signal->live) > 0;
+}
+
+/* Live threads of @t's group. */
+notrace int vctx_group_threads(struct task_struct *t)
+{
+	return get_nr_threads(t);
+}
+
+/* Live threads of the group whose signal_struct is @sig. */
+notrace int vctx_signal_threads(void *sig)
+{
+	return ((struct signal_struct *)sig)->nr_threads;
+}
+
+/* A counted reference to @t's thread group id (put with put_pid()). */
+notrace struct pid *vctx_task_tgid_get(struct task_struct *t)
+{
+	return get_pid(task_tgid(t));
+}
+
+notrace struct pid *vctx_pid_get(struct pid *pid)
+{
+	return get_pid(pid);
+}
+
+/* A counted reference to the task of process @nr as the caller sees it. */
+notrace struct task_struct *vctx_find_process(pid_t nr)
+{
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t;
+}
+
+notrace void vctx_task_put(struct task_struct *t)
+{
+	put_task_struct(t);
+}
+
+notrace bool vctx_capable_admin(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
+/* ---- ftrace ---- */
+
+notrace unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return ftrace_regs_get_argument(fregs, n);
+}
+
+static noinline notrace int vctx_stub_eagain(void)
+{
+	return -EAGAIN;
+}
+
+static noinline notrace int vctx_stub_enomem(void)
+{
+	return -ENOMEM;
+}
+
+/*
+ * Make the hooked function return @err without running: the ftrace
+ * trampoline "returns" into a stub that returns @err to the caller.
+ */
+notrace void vctx_fregs_fail(struct ftrace_regs *fregs, int err)
+{
+	unsigned long stub = err == -EAGAIN ? (unsigned long)vctx_stub_eagain
+					    : (unsigned long)vctx_stub_enomem;
+
+	ftrace_regs_set_instruction_pointer(fregs, stub);
+}
+
+/* ---- tracepoints ---- */
+
+notrace void vctx_tracepoint_sync(void)
+{
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vctx C shim: the functions rust/ calls (declared again there in extern
+ * "C" blocks; keep both in step). See shim.c.
+ */
+#ifndef VCTX_SHIM_H
+#define VCTX_SHIM_H
+
+#include <linux/types.h>
+
+struct ftrace_regs;
+struct pid;
+struct task_struct;
+
+long vctx_layout_lookup(const char *name);
+
+void *vctx_task_group(struct task_struct *t);
+bool vctx_group_alive(struct task_struct *t);
+int vctx_group_threads(struct task_struct *t);
+int vctx_signal_threads(void *sig);
+struct pid *vctx_task_tgid_get(struct task_struct *t);
+struct pid *vctx_pid_get(struct pid *pid);
+struct task_struct *vctx_find_process(pid_t nr);
+void vctx_task_put(struct task_struct *t);
+bool vctx_capable_admin(void);
+
+unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n);
+void vctx_fregs_fail(struct ftrace_regs *fregs, int err);
+
+void vctx_tracepoint_sync(void);
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The module's state: the context tree and the membership table, under one
+//! lock, and where hooks find them.
+//!
+//! # Locking
+//!
+//! One spinlock, [`State::lock`], protects everything that changes: the
+//! tree (names, children, flags), every context's counters ([`CtxState`])
+//! and the membership table. It is taken from process context only (ioctls,
+//! the fork and exit tracepoints, the fork-admission ftrace hook), never
+//! from interrupts, and is never held across user copies, allocations with
+//! `GFP_KERNEL` or signal delivery: callers allocate before, and signal
+//! after. Nothing else nests inside it except the allocator (`GFP_ATOMIC`)
+//! and `put_pid`. One lock keeps the order trivial; its cost is measured
+//! by `make bench`.
+//!
+//! [`CtxState`]: crate::context::CtxState
+
+use kernel::{
+    new_condvar, new_spinlock,
+    prelude::*,
+    rbtree::RBTree,
+    sync::{
+        atomic::{Acquire, Atomic, Relaxed, Release},
+        Arc, CondVar, LockedBy, SpinLock,
+    },
+    time::{BootTime, Instant},
+};
+
+use crate::context::{Context, CtxState};
+use crate::name::Name;
+use crate::task::{GroupKey, PidRef};
+
+/// A member process: its context and a reference to its tgid (for signals
+/// and for reporting its pid).
+pub(crate) struct Member {
+    pub(crate) ctx: Arc<Context>,
+    pub(crate) pid: PidRef,
+}
+
+/// What [`State::lock`] protects.
+pub(crate) struct Inner {
+    /// The root context (the host), id 0. Always `Some` after init.
+    pub(crate) root: Option<Arc<Context>>,
+    /// Processes in contexts other than the root, by group key. Processes
+    /// of the root are not tracked: absence means "in the root".
+    pub(crate) members: RBTree<GroupKey, Member>,
+}
+
+/// The module's state. Lives in the module object, pinned, from before the
+/// hooks are registered until after they are gone.
+#[pin_data]
+pub(crate) struct State {
+    #[pin]
+    pub(crate) lock: SpinLock<Inner>,
+    /// Notified when a context's subtree becomes empty (`VCTX_IOC_WAIT`,
+    /// kill grace periods).
+    #[pin]
+    pub(crate) emptied: CondVar,
+    /// Number of entries in `members`, readable without the lock: hooks
+    /// return at once while it is 0 (no process is in any context).
+    pub(crate) nr_members: Atomic<usize>,
+    /// The next context id.
+    pub(crate) next_id: Atomic<u64>,
+}
+
+/// Where the hooks find the state: the address of the pinned [`State`], or
+/// 0 outside the window in which the hooks are registered.
+static STATE: Atomic<usize> = Atomic::new(0);
+
+/// CLOCK_BOOTTIME now, in ns.
+pub(crate) fn now_ns() -> u64 {
+    Instant::<BootTime>::now().as_nanos() as u64
+}
+
+impl State {
+    /// A state holding only the root context.
+    pub(crate) fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            lock <- new_spinlock!(Inner { root: None, members: RBTree::new() }, "vctx_state"),
+            emptied <- new_condvar!("vctx_emptied"),
+            nr_members: Atomic::new(0),
+            next_id: Atomic::new(1),
+        })
+    }
+
+    /// Creates the root context; called once, right after `new`.
+    pub(crate) fn init_root(&self) -> Result {
+        let root = Arc::new(
+            Context {
+                id: 0,
+                parent: None,
+                depth: 0,
+                created_ns: now_ns(),
+                st: LockedBy::new(&self.lock, CtxState::new(Name::root(), 0)),
+            },
+            GFP_KERNEL,
+        )?;
+        let mut inner = self.lock.lock();
+        root.st.access_mut(&mut inner).linked = true;
+        inner.root = Some(root);
+        Ok(())
+    }
+
+    /// A new, unlinked context below `parent`.
+    pub(crate) fn new_context(
+        &self,
+        parent: Arc<Context>,
+        name: Name,
+        flags: u32,
+    ) -> Result<Arc<Context>> {
+        Ok(Arc::new(
+            Context {
+                id: self.next_id.fetch_add(1, Relaxed),
+                depth: parent.depth + 1,
+                parent: Some(parent),
+                created_ns: now_ns(),
+                st: LockedBy::new(&self.lock, CtxState::new(name, flags)),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// Makes `self` the state the hooks see.
+    pub(crate) fn publish(&self) {
+        STATE.store(self as *const Self as usize, Release);
+    }
+
+    /// Hides `self` from hooks registered later (none should be).
+    pub(crate) fn unpublish(&self) {
+        STATE.store(0, Release);
+    }
+}
+
+/// The state, for hooks and ioctls; `None` before init and after teardown.
+pub(crate) fn get() -> Option<&'static State> {
+    let addr = STATE.load(Acquire);
+    // SAFETY: a non-zero address is the pinned `State` published by
+    // `publish`. It stays valid until `unpublish`, which module teardown
+    // calls only after unregistering every hook and synchronizing with
+    // callbacks in flight, and after the device is gone (no ioctl runs:
+    // an open file holds a module reference).
+    (addr != 0).then(|| unsafe { &*(addr as *const State) })
+}
+
+impl Inner {
+    /// The root context (`ENODEV` only before `init_root`, which runs
+    /// before the state is published).
+    pub(crate) fn root(&self) -> Result<&Arc<Context>> {
+        self.root.as_ref().ok_or(ENODEV)
+    }
+}

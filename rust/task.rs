@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Task and pid glue: the few kernel accessors vctx needs, over the C shim
+//! (static inlines and field reads stay in C, where the compiler knows the
+//! layout). Raw task pointers come from hooks and are valid for the call.
+
+use core::ffi::c_void;
+use kernel::{bindings, prelude::*};
+
+extern "C" {
+    fn vctx_task_group(t: *mut bindings::task_struct) -> *mut c_void;
+    fn vctx_group_alive(t: *mut bindings::task_struct) -> bool;
+    fn vctx_group_threads(t: *mut bindings::task_struct) -> i32;
+    fn vctx_task_tgid_get(t: *mut bindings::task_struct) -> *mut bindings::pid;
+    fn vctx_pid_get(pid: *mut bindings::pid) -> *mut bindings::pid;
+    fn vctx_find_process(nr: i32) -> *mut bindings::task_struct;
+    fn vctx_task_put(t: *mut bindings::task_struct);
+    fn vctx_capable_admin() -> bool;
+}
+
+/// The key of a thread group: the address of its `signal_struct`, shared by
+/// all its threads and stable across exec.
+pub(crate) type GroupKey = usize;
+
+/// The group key of task `t`.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn group_key(t: *mut bindings::task_struct) -> GroupKey {
+    // SAFETY: valid task, by the function's contract.
+    unsafe { vctx_task_group(t) as GroupKey }
+}
+
+/// The calling task.
+pub(crate) fn current() -> *mut bindings::task_struct {
+    kernel::task::Task::current_raw()
+}
+
+/// The group key of the calling task.
+pub(crate) fn current_key() -> GroupKey {
+    // SAFETY: the current task is valid while it runs this code.
+    unsafe { group_key(current()) }
+}
+
+/// Whether the caller has CAP_SYS_ADMIN in the initial user namespace.
+pub(crate) fn capable_admin() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { vctx_capable_admin() }
+}
+
+/// A counted reference to a `struct pid`: a process, by its thread group id.
+///
+/// # Invariants
+///
+/// `ptr` is a valid `struct pid` on which this value holds one reference.
+pub(crate) struct PidRef {
+    ptr: *mut bindings::pid,
+}
+
+// SAFETY: `struct pid` references may be taken and dropped on any CPU.
+unsafe impl Send for PidRef {}
+// SAFETY: all methods take `&self` and only read through the reference.
+unsafe impl Sync for PidRef {}
+
+impl PidRef {
+    /// A reference to `t`'s thread group id.
+    ///
+    /// # Safety
+    ///
+    /// `t` must be a valid task for the duration of the call.
+    pub(crate) unsafe fn tgid_of(t: *mut bindings::task_struct) -> Self {
+        // SAFETY: valid task by contract; `task_tgid()` is never NULL for a
+        // task that passed fork.
+        // INVARIANT: the shim took one reference.
+        Self {
+            ptr: unsafe { vctx_task_tgid_get(t) },
+        }
+    }
+
+    /// The process id as the calling task sees it (0 if it is invisible,
+    /// in another pid namespace).
+    pub(crate) fn vnr(&self) -> i32 {
+        // SAFETY: valid by the type invariant.
+        unsafe { bindings::pid_vnr(self.ptr) }
+    }
+
+    /// Sends `sig` to the process (with kernel privilege: the caller has
+    /// checked permission). Returns false if it no longer exists.
+    pub(crate) fn signal(&self, sig: u32) -> bool {
+        // SAFETY: valid by the type invariant; `kill_pid` copes with a pid
+        // whose task is gone (ESRCH).
+        unsafe { bindings::kill_pid(self.ptr, sig as i32, 1) == 0 }
+    }
+
+    /// Whether two references name the same process.
+    pub(crate) fn same(&self, other: &PidRef) -> bool {
+        self.ptr == other.ptr
+    }
+
+    /// Another reference to the same pid.
+    pub(crate) fn clone_ref(&self) -> Self {
+        // SAFETY: valid by the type invariant.
+        // INVARIANT: the shim took one more reference, owned by the new value.
+        Self {
+            ptr: unsafe { vctx_pid_get(self.ptr) },
+        }
+    }
+}
+
+impl Drop for PidRef {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference, by the type invariant.
+        unsafe { bindings::put_pid(self.ptr) };
+    }
+}
+
+/// A counted reference to a task, found by process id.
+///
+/// # Invariants
+///
+/// `ptr` is a valid task on which this value holds one reference.
+pub(crate) struct TaskRef {
+    ptr: *mut bindings::task_struct,
+}
+
+impl TaskRef {
+    /// The task of process `nr` in the caller's pid namespace (0: the caller).
+    pub(crate) fn find(nr: i32) -> Option<Self> {
+        let ptr = if nr == 0 {
+            let cur = current();
+            // SAFETY: the current task is valid; take a reference to it.
+            unsafe { bindings::get_task_struct(cur) };
+            cur
+        } else {
+            // SAFETY: no preconditions; returns a referenced task or NULL.
+            unsafe { vctx_find_process(nr) }
+        };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then_some(Self { ptr })
+    }
+
+    /// Its thread group's key.
+    pub(crate) fn key(&self) -> GroupKey {
+        // SAFETY: valid by the type invariant.
+        unsafe { group_key(self.ptr) }
+    }
+
+    /// Whether its thread group still has live threads.
+    pub(crate) fn group_alive(&self) -> bool {
+        // SAFETY: valid by the type invariant.
+        unsafe { vctx_group_alive(self.ptr) }
+    }
+
+    /// A reference to its thread group id.
+    pub(crate) fn tgid(&self) -> PidRef {
+        // SAFETY: valid by the type invariant.
+        unsafe { PidRef::tgid_of(self.ptr) }
+    }
+
+    /// Whether this is the calling process.
+    pub(crate) fn is_current_group(&self) -> bool {
+        self.key() == current_key()
+    }
+}
+
+impl Drop for TaskRef {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference, by the type invariant.
+        unsafe { vctx_task_put(self.ptr) };
+    }
+}
+
+/// Live threads of the group whose key is `key`, given one of its tasks.
+///
+/// # Safety
+///
+/// `t` must be a valid task.
+pub(crate) unsafe fn group_threads(t: *mut bindings::task_struct) -> u32 {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_group_threads(t) as u32 }
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The ABI of `/dev/vctx`: Rust types generated from `include/uapi/vctx.h`.
+//!
+//! The generated file is written by the build (`make module`) with bindgen;
+//! nothing here is copied by hand. The impls below let the types cross the
+//! user boundary, and the asserts pin their sizes to the header's.
+
+#![allow(
+    dead_code,
+    non_camel_case_types,
+    non_upper_case_globals,
+    unreachable_pub,
+    missing_docs,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    reason = "bindgen output"
+)]
+
+include!("generated/uapi.rs");
+
+use kernel::transmute::{AsBytes, FromBytes};
+
+macro_rules! plain_abi_struct {
+    ($($t:ty = $size:expr),* $(,)?) => {$(
+        // SAFETY: the struct consists of integers and byte arrays only, with
+        // explicit padding fields, so every bit pattern is a valid value.
+        unsafe impl FromBytes for $t {}
+        // SAFETY: as above, and there is no implicit padding (the size
+        // assert below holds only if the explicit fields fill the struct).
+        unsafe impl AsBytes for $t {}
+        const _: () = assert!(core::mem::size_of::<$t>() == $size);
+        const _: () = assert!(core::mem::size_of::<$t>() % 8 == 0);
+    )*};
+}
+
+plain_abi_struct! {
+    vctx_version = 32,
+}

@@ -1,0 +1,194 @@
+//! The command line (clap derive); the doc comments are the help text.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{duration, signal};
+
+const AFTER_HELP: &str = "\
+Paths name contexts relative to your own context: '/' is the context you are in.
+
+Environment:
+  VCTX_DEVICE  the device node to open instead of /dev/vctx (for tests)";
+
+/// Manage vctx security contexts (/dev/vctx).
+#[derive(Debug, Parser)]
+#[command(name = "vctx", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Print a JSON document instead of text (exact numbers, stable keys)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the version of this tool and of the loaded module
+    Version,
+    /// Create a context
+    Create(CreateArgs),
+    /// Destroy an empty context that has no children
+    Destroy {
+        /// The context to destroy
+        path: String,
+    },
+    /// Rename a context within its parent
+    Rename {
+        /// The context to rename
+        path: String,
+        /// Its new name (1 to 63 bytes of [A-Za-z0-9._-])
+        new_name: String,
+    },
+    /// List the children of a context
+    #[command(visible_alias = "list")]
+    Ls {
+        /// The context whose children to list
+        #[arg(default_value = "/")]
+        path: String,
+    },
+    /// Show a context and all its descendants as a tree
+    Tree {
+        /// The root of the tree to show
+        #[arg(default_value = "/")]
+        path: String,
+    },
+    /// Show the details of one context
+    Info {
+        /// The context to describe
+        path: String,
+    },
+    /// Print the path of the context a process is in
+    Current {
+        /// The process to ask about (default: this one, i.e. your shell's context)
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
+        pid: Option<i32>,
+    },
+    /// Run a command inside a context
+    Exec(ExecArgs),
+    /// Move a process (all its threads) into a context
+    Enter {
+        /// The context to move it into (its current context or a descendant)
+        path: String,
+        /// The process to move
+        #[arg(long, required = true, value_parser = clap::value_parser!(i32).range(1..))]
+        pid: i32,
+    },
+    /// List the processes of a context and its descendants
+    Ps {
+        /// The context whose subtree to list
+        #[arg(default_value = "/")]
+        path: String,
+    },
+    /// Signal every process of a context and its descendants
+    Kill(KillArgs),
+    /// Wait until a context and its descendants have no processes
+    Wait {
+        /// Give up after this long (e.g. 30s, 500ms, 2m, 1.5s); default: wait for ever
+        #[arg(long, value_name = "DUR", value_parser = duration::parse)]
+        timeout: Option<Duration>,
+        /// The context to wait for
+        path: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Create missing parents too (like mkdir -p); an existing context is not an error
+    #[arg(short, long)]
+    pub parents: bool,
+    /// Destroy the context automatically when its last process leaves
+    #[arg(long)]
+    pub ephemeral: bool,
+    /// The context to create
+    pub path: String,
+}
+
+#[derive(Debug, Args)]
+#[command(override_usage = "vctx exec [OPTIONS] <PATH> -- <CMD> [ARG]...")]
+pub struct ExecArgs {
+    /// Create the context (and missing parents) if it does not exist
+    #[arg(short = 'p', long)]
+    pub create: bool,
+    /// Run in a new ephemeral context, named by the module, under PATH
+    #[arg(long)]
+    pub new: bool,
+    /// The context to run in (with --new: the parent of the new context)
+    pub path: String,
+    /// The command and its arguments (put them after --)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct KillArgs {
+    /// The signal to send: a name (TERM, SIGTERM, KILL, HUP, USR1...) or a number (0 only probes)
+    #[arg(short, long, value_name = "SIG", default_value = "TERM", value_parser = signal::parse)]
+    pub signal: u32,
+    /// How long to wait for the processes to exit before sending the --then signal
+    #[arg(long, value_name = "DUR", requires = "then", value_parser = duration::parse)]
+    pub grace: Option<Duration>,
+    /// The signal for what is left after the --grace period (e.g. KILL)
+    #[arg(long, value_name = "SIG", requires = "grace", value_parser = signal::parse)]
+    pub then: Option<u32>,
+    /// The context whose subtree to signal
+    pub path: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exec_takes_the_command_after_dashes() {
+        let cli = Cli::parse_from(["vctx", "exec", "-p", "/web", "--", "sh", "-c", "true"]);
+        let Command::Exec(args) = cli.command else {
+            panic!("not exec")
+        };
+        assert!(args.create && !args.new);
+        assert_eq!(args.path, "/web");
+        assert_eq!(args.command, ["sh", "-c", "true"]);
+    }
+
+    #[test]
+    fn kill_grace_needs_then() {
+        assert!(Cli::try_parse_from(["vctx", "kill", "--grace", "5s", "/a"]).is_err());
+        let cli = Cli::try_parse_from([
+            "vctx", "kill", "-s", "HUP", "--grace", "1.5s", "--then", "KILL", "/a",
+        ])
+        .unwrap();
+        let Command::Kill(k) = cli.command else {
+            panic!("not kill")
+        };
+        assert_eq!((k.signal, k.then), (1, Some(9)));
+        assert_eq!(k.grace, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn json_is_global() {
+        let cli = Cli::parse_from(["vctx", "ls", "--json"]);
+        assert!(cli.json);
+        assert!(matches!(cli.command, Command::Ls { ref path } if path == "/"));
+    }
+
+    #[test]
+    fn enter_needs_a_pid() {
+        assert!(Cli::try_parse_from(["vctx", "enter", "/a"]).is_err());
+        assert!(Cli::try_parse_from(["vctx", "enter", "/a", "--pid", "0"]).is_err());
+        assert!(Cli::try_parse_from(["vctx", "enter", "/a", "--pid", "42"]).is_ok());
+    }
+}

@@ -1,0 +1,37 @@
+//! One module per subcommand; `run` dispatches.
+
+mod create;
+mod current;
+mod destroy;
+mod enter;
+pub mod exec;
+mod info;
+mod kill;
+mod ls;
+mod ps;
+mod rename;
+mod tree;
+mod version;
+mod wait;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let json = cli.json;
+    match cli.command {
+        Command::Version => version::run(json),
+        Command::Create(args) => create::run(&args, json),
+        Command::Destroy { path } => destroy::run(&path),
+        Command::Rename { path, new_name } => rename::run(&path, &new_name),
+        Command::Ls { path } => ls::run(&path, json),
+        Command::Tree { path } => tree::run(&path, json),
+        Command::Info { path } => info::run(&path, json),
+        Command::Current { pid } => current::run(pid, json),
+        Command::Exec(args) => exec::run(args),
+        Command::Enter { path, pid } => enter::run(&path, pid),
+        Command::Ps { path } => ps::run(&path, json),
+        Command::Kill(args) => kill::run(&args, json),
+        Command::Wait { timeout, path } => wait::run(&path, timeout, json),
+    }
+}

@@ -1,0 +1,79 @@
+//! Human-readable numbers for the text output (JSON keeps exact values).
+
+use nix::time::{ClockId, clock_gettime};
+
+/// A duration in nanoseconds, short: 850ms, 12.3s, 5m07s, 2h05m, 3d04h.
+pub fn duration(ns: u64) -> String {
+    const US: u64 = 1_000;
+    const MS: u64 = 1_000_000;
+    const S: u64 = 1_000_000_000;
+    const M: u64 = 60 * S;
+    const H: u64 = 60 * M;
+    const D: u64 = 24 * H;
+    match ns {
+        n if n < US => format!("{n}ns"),
+        n if n < MS => format!("{}us", n / US),
+        n if n < S => format!("{}ms", n / MS),
+        n if n < M => format!("{}.{}s", n / S, n % S / (S / 10)),
+        n if n < H => format!("{}m{:02}s", n / M, n % M / S),
+        n if n < D => format!("{}h{:02}m", n / H, n % H / M),
+        n => format!("{}d{:02}h", n / D, n % D / H),
+    }
+}
+
+/// CLOCK_BOOTTIME now, in nanoseconds (the clock of `created_ns`).
+pub fn boottime_ns() -> u64 {
+    clock_gettime(ClockId::CLOCK_BOOTTIME)
+        .map(|t| {
+            (t.tv_sec() as u64)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(t.tv_nsec() as u64)
+        })
+        .unwrap_or(0)
+}
+
+/// How long ago `created_ns` (CLOCK_BOOTTIME) was, at `now_ns`.
+pub fn age(created_ns: u64, now_ns: u64) -> String {
+    duration(now_ns.saturating_sub(created_ns))
+}
+
+/// "1 process", "2 processes".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = 1_000_000_000;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(0), "0ns");
+        assert_eq!(duration(999), "999ns");
+        assert_eq!(duration(1_500), "1us");
+        assert_eq!(duration(850_000_000), "850ms");
+        assert_eq!(duration(S), "1.0s");
+        assert_eq!(duration(12 * S + 399_000_000), "12.3s");
+        assert_eq!(duration(59 * S + 999_999_999), "59.9s");
+        assert_eq!(duration(60 * S), "1m00s");
+        assert_eq!(duration(5 * 60 * S + 7 * S), "5m07s");
+        assert_eq!(duration(2 * 3600 * S + 5 * 60 * S + 59 * S), "2h05m");
+        assert_eq!(duration(3 * 86400 * S + 4 * 3600 * S), "3d04h");
+        assert_eq!(duration(u64::MAX), "213503d23h");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age(10 * S, 15 * S), "5.0s");
+        assert_eq!(age(20 * S, 15 * S), "0ns");
+        assert!(boottime_ns() > 0);
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count(1, "process", "processes"), "1 process");
+        assert_eq!(count(0, "process", "processes"), "0 processes");
+    }
+}

@@ -1,0 +1,48 @@
+//! vctx: the command-line tool of vctx security contexts.
+//!
+//! Thin: parse (clap exits 2 on usage errors), run, and on failure print the
+//! error chain on one line to stderr, prefixed "vctx: ", and exit 1 (126 or
+//! 127 when `vctx exec` cannot execute its command).
+
+mod cli;
+mod commands;
+mod duration;
+mod human;
+mod json;
+mod output;
+mod paths;
+mod procfs;
+mod signal;
+mod table;
+mod treeview;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::commands::exec::ExecFailed;
+
+fn main() -> ExitCode {
+    restore_sigpipe();
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("vctx: {err:#}");
+            ExitCode::from(
+                err.downcast_ref::<ExecFailed>()
+                    .map_or(1, ExecFailed::exit_code),
+            )
+        }
+    }
+}
+
+/// Rust ignores SIGPIPE; restore the default so `vctx ps | head` ends
+/// quietly instead of failing with EPIPE.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any other thread exists;
+    // SIG_DFL is a valid disposition and no handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

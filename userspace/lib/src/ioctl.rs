@@ -1,0 +1,106 @@
+//! The ioctl request numbers and the raw nix wrappers, one per command.
+//!
+//! The numbers are computed here with nix from the magic, the command
+//! number and the size of the bindgen struct; the tests check them against
+//! the numbers clang computes from the header's `_IOWR`/`_IOW` macros
+//! (bindgen's `VCTX_IOC_*`) and against literals.
+
+use core::mem::size_of;
+
+use nix::{ioctl_readwrite, ioctl_write_ptr, request_code_readwrite, request_code_write};
+
+use crate::abi;
+
+/// The ioctl type byte of every vctx command.
+const MAGIC: u8 = 0xE7;
+const _: () = assert!(MAGIC as u32 == abi::VCTX_IOC_MAGIC);
+
+const NR_VERSION: u8 = 0x00;
+const NR_CREATE: u8 = 0x01;
+const NR_DESTROY: u8 = 0x02;
+const NR_RENAME: u8 = 0x03;
+const NR_LIST: u8 = 0x04;
+const NR_INFO: u8 = 0x05;
+const NR_ENTER: u8 = 0x06;
+const NR_PIDS: u8 = 0x07;
+const NR_KILL: u8 = 0x08;
+const NR_WAIT: u8 = 0x09;
+
+/// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
+macro_rules! iowr {
+    ($nr:expr, $ty:ty) => {
+        request_code_readwrite!(MAGIC, $nr, size_of::<$ty>()) as u32
+    };
+}
+/// `_IOW(VCTX_IOC_MAGIC, nr, T)`.
+macro_rules! iow {
+    ($nr:expr, $ty:ty) => {
+        request_code_write!(MAGIC, $nr, size_of::<$ty>()) as u32
+    };
+}
+
+pub const VCTX_IOC_VERSION: u32 = iowr!(NR_VERSION, abi::vctx_version);
+pub const VCTX_IOC_CREATE: u32 = iowr!(NR_CREATE, abi::vctx_create);
+pub const VCTX_IOC_DESTROY: u32 = iow!(NR_DESTROY, abi::vctx_destroy);
+pub const VCTX_IOC_RENAME: u32 = iow!(NR_RENAME, abi::vctx_rename);
+pub const VCTX_IOC_LIST: u32 = iowr!(NR_LIST, abi::vctx_list);
+pub const VCTX_IOC_INFO: u32 = iowr!(NR_INFO, abi::vctx_info);
+pub const VCTX_IOC_ENTER: u32 = iow!(NR_ENTER, abi::vctx_enter);
+pub const VCTX_IOC_PIDS: u32 = iowr!(NR_PIDS, abi::vctx_pids);
+pub const VCTX_IOC_KILL: u32 = iowr!(NR_KILL, abi::vctx_kill);
+pub const VCTX_IOC_WAIT: u32 = iowr!(NR_WAIT, abi::vctx_wait);
+
+ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
+ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
+ioctl_write_ptr!(destroy, MAGIC, NR_DESTROY, abi::vctx_destroy);
+ioctl_write_ptr!(rename, MAGIC, NR_RENAME, abi::vctx_rename);
+ioctl_readwrite!(list, MAGIC, NR_LIST, abi::vctx_list);
+ioctl_readwrite!(info, MAGIC, NR_INFO, abi::vctx_info);
+ioctl_write_ptr!(enter, MAGIC, NR_ENTER, abi::vctx_enter);
+ioctl_readwrite!(pids, MAGIC, NR_PIDS, abi::vctx_pids);
+ioctl_readwrite!(kill, MAGIC, NR_KILL, abi::vctx_kill);
+ioctl_readwrite!(wait, MAGIC, NR_WAIT, abi::vctx_wait);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// nix's numbers equal the ones clang evaluated from the header.
+    #[test]
+    fn match_the_header() {
+        assert_eq!(VCTX_IOC_VERSION, abi::VCTX_IOC_VERSION);
+        assert_eq!(VCTX_IOC_CREATE, abi::VCTX_IOC_CREATE);
+        assert_eq!(VCTX_IOC_DESTROY, abi::VCTX_IOC_DESTROY);
+        assert_eq!(VCTX_IOC_RENAME, abi::VCTX_IOC_RENAME);
+        assert_eq!(VCTX_IOC_LIST, abi::VCTX_IOC_LIST);
+        assert_eq!(VCTX_IOC_INFO, abi::VCTX_IOC_INFO);
+        assert_eq!(VCTX_IOC_ENTER, abi::VCTX_IOC_ENTER);
+        assert_eq!(VCTX_IOC_PIDS, abi::VCTX_IOC_PIDS);
+        assert_eq!(VCTX_IOC_KILL, abi::VCTX_IOC_KILL);
+        assert_eq!(VCTX_IOC_WAIT, abi::VCTX_IOC_WAIT);
+    }
+
+    /// The same numbers from the hand-computed sizes, and as literals
+    /// (dir << 30 | size << 16 | 0xE7 << 8 | nr; read+write is 3, write 1).
+    #[test]
+    fn match_hand_computed() {
+        let rw = |nr: u8, size: usize| request_code_readwrite!(0xE7, nr, size) as u32;
+        let w = |nr: u8, size: usize| request_code_write!(0xE7, nr, size) as u32;
+        let expected = [
+            (VCTX_IOC_VERSION, rw(0, 32), 0xC020_E700),
+            (VCTX_IOC_CREATE, rw(1, 104), 0xC068_E701),
+            (VCTX_IOC_DESTROY, w(2, 24), 0x4018_E702),
+            (VCTX_IOC_RENAME, w(3, 88), 0x4058_E703),
+            (VCTX_IOC_LIST, rw(4, 48), 0xC030_E704),
+            (VCTX_IOC_INFO, rw(5, 168), 0xC0A8_E705),
+            (VCTX_IOC_ENTER, w(6, 32), 0x4020_E706),
+            (VCTX_IOC_PIDS, rw(7, 48), 0xC030_E707),
+            (VCTX_IOC_KILL, rw(8, 48), 0xC030_E708),
+            (VCTX_IOC_WAIT, rw(9, 56), 0xC038_E709),
+        ];
+        for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
+            assert_eq!(ours, nix, "command {i}: nix");
+            assert_eq!(ours, literal, "command {i}: literal {literal:#x}");
+        }
+    }
+}
