@@ -4,7 +4,6 @@
 //! mutable state the global lock protects.
 
 use kernel::{
-    prelude::*,
     rbtree::RBTree,
     sync::{Arc, LockedBy},
 };

@@ -3,15 +3,26 @@
 //! ioctl dispatch for `/dev/vctx`: one small method per command.
 //!
 //! Each command reads its argument struct once ([`Arg::read`]), validates
-//! the kernel copy, does its work and writes the answer once.
+//! the kernel copy (flags, padding, output fields zero, names), does its
+//! work and writes the answer once. Paths are resolved from the caller's
+//! own context; permission is checked per command.
 
 use kernel::{
-    ioctl::{_IOC_SIZE, _IOWR},
+    ioctl::{_IOC_SIZE, _IOW, _IOWR},
     prelude::*,
+    sync::Arc,
+    time::msecs_to_jiffies,
+    transmute::AsBytes,
+    uaccess::{UserPtr, UserSlice},
 };
 
+use crate::context::Context;
 use crate::ioctl_arg::Arg;
+use crate::name::{self, Name, PATH_MAX};
+use crate::state::{self, State};
+use crate::task::{self, TaskRef};
 use crate::uapi::*;
+use crate::{kill, listing, membership, registry, wait};
 
 /// The bits of an ioctl number that encode the argument size.
 const IOC_SIZE_MASK: u32 = ((1 << 14) - 1) << 16;
@@ -24,17 +35,101 @@ const fn cmd_id(cmd: u32) -> u32 {
 
 const MAGIC: u32 = VCTX_IOC_MAGIC;
 const VERSION: u32 = cmd_id(_IOWR::<vctx_version>(MAGIC, 0x00));
+const CREATE: u32 = cmd_id(_IOWR::<vctx_create>(MAGIC, 0x01));
+const DESTROY: u32 = cmd_id(_IOW::<vctx_destroy>(MAGIC, 0x02));
+const RENAME: u32 = cmd_id(_IOW::<vctx_rename>(MAGIC, 0x03));
+const LIST: u32 = cmd_id(_IOWR::<vctx_list>(MAGIC, 0x04));
+const INFO: u32 = cmd_id(_IOWR::<vctx_info>(MAGIC, 0x05));
+const ENTER: u32 = cmd_id(_IOW::<vctx_enter>(MAGIC, 0x06));
+const PIDS: u32 = cmd_id(_IOWR::<vctx_pids>(MAGIC, 0x07));
+const KILL: u32 = cmd_id(_IOWR::<vctx_kill>(MAGIC, 0x08));
+const WAIT: u32 = cmd_id(_IOWR::<vctx_wait>(MAGIC, 0x09));
 
 /// The features this build of the module implements.
-const FEATURES: u64 = VCTX_FEAT_VERSION as u64;
+const FEATURES: u64 = (VCTX_FEAT_VERSION
+    | VCTX_FEAT_CONTEXTS
+    | VCTX_FEAT_MEMBERSHIP
+    | VCTX_FEAT_KILL
+    | VCTX_FEAT_WAIT) as u64;
+
+/// The highest signal number (`_NSIG`).
+const SIG_MAX: u32 = 64;
 
 /// Handles one ioctl on `/dev/vctx`.
 pub(crate) fn ioctl(cmd: u32, arg: usize) -> Result<isize> {
     let arg = Arg::new(arg, _IOC_SIZE(cmd));
+    let st = state::get().ok_or(ENODEV)?;
     match cmd_id(cmd) {
         VERSION => version(&arg),
+        CREATE => create(st, &arg),
+        DESTROY => destroy(st, &arg),
+        RENAME => rename(st, &arg),
+        LIST => list(st, &arg),
+        INFO => info(st, &arg),
+        ENTER => enter(st, &arg),
+        PIDS => pids(st, &arg),
+        KILL => kill_cmd(st, &arg),
+        WAIT => wait_cmd(st, &arg),
         _ => Err(ENOTTY),
     }
+}
+
+/// Reads and splits a path argument.
+fn read_path(s: &vctx_str) -> Result<KVec<Name>> {
+    if s.__pad != 0 {
+        return Err(EINVAL);
+    }
+    let len = s.len as usize;
+    if len > PATH_MAX {
+        return Err(ENAMETOOLONG);
+    }
+    let mut buf = KVec::with_capacity(len, GFP_KERNEL)?;
+    UserSlice::new(UserPtr::from_addr(s.ptr as usize), len).read_all(&mut buf, GFP_KERNEL)?;
+    name::split(&buf)
+}
+
+/// The caller's context: the root of everything it can name.
+fn view(st: &State) -> Result<Arc<Context>> {
+    registry::caller_context(&st.lock.lock())
+}
+
+/// The context `path` names, seen from the caller.
+fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Context>> {
+    let names = read_path(path)?;
+    let inner = st.lock.lock();
+    let ctx = registry::resolve(&inner, view, &names)?;
+    if !ctx.st.access(&inner).linked {
+        return Err(ENOENT);
+    }
+    Ok(ctx)
+}
+
+fn require_admin() -> Result {
+    if task::capable_admin() {
+        Ok(())
+    } else {
+        Err(EPERM)
+    }
+}
+
+/// Writes an array of ABI entries to user memory, `entry_size` bytes each
+/// (what the caller knows; a longer entry gets a zero tail).
+fn write_entries<T: AsBytes>(addr: u64, entry_size: u32, entries: &[T]) -> Result {
+    let ours = core::mem::size_of::<T>();
+    let theirs = entry_size as usize;
+    let mut w = UserSlice::new(UserPtr::from_addr(addr as usize), theirs * entries.len()).writer();
+    let zeros = [0u8; 64];
+    for e in entries {
+        let n = theirs.min(ours);
+        w.write_slice(&e.as_bytes()[..n])?;
+        let mut left = theirs - n;
+        while left > 0 {
+            let k = left.min(zeros.len());
+            w.write_slice(&zeros[..k])?;
+            left -= k;
+        }
+    }
+    Ok(())
 }
 
 /// `VCTX_IOC_VERSION`: the ABI version and feature bits. Unprivileged.
@@ -53,5 +148,241 @@ fn version(arg: &Arg) -> Result<isize> {
         __pad: 0,
     };
     arg.write(&out)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_CREATE`. Needs CAP_SYS_ADMIN.
+fn create(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_create = arg.read()?;
+    if req.flags & !VCTX_CREATE_FLAGS != 0
+        || req.ctx_flags & !VCTX_CTX_SETTABLE != 0
+        || req.__pad != 0
+        || req.id != 0
+        || req.name.iter().any(|&c| c != 0)
+    {
+        return Err(EINVAL);
+    }
+    let names = read_path(&req.path)?;
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = registry::create(st, &view, &names, req.flags, req.ctx_flags)?;
+    req.id = ctx.id;
+    let inner = st.lock.lock();
+    ctx.st.access(&inner).name.to_abi(&mut req.name);
+    drop(inner);
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_DESTROY`. Needs CAP_SYS_ADMIN.
+fn destroy(st: &State, arg: &Arg) -> Result<isize> {
+    let req: vctx_destroy = arg.read()?;
+    if req.flags != 0 {
+        return Err(EINVAL);
+    }
+    let names = read_path(&req.path)?;
+    require_admin()?;
+    registry::destroy(st, &view(st)?, &names)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_RENAME`. Needs CAP_SYS_ADMIN.
+fn rename(st: &State, arg: &Arg) -> Result<isize> {
+    let req: vctx_rename = arg.read()?;
+    if req.flags != 0 {
+        return Err(EINVAL);
+    }
+    let names = read_path(&req.path)?;
+    let new = name::from_abi(&req.new_name)?;
+    require_admin()?;
+    registry::rename(st, &view(st)?, &names, new)?;
+    Ok(0)
+}
+
+/// Validates an entry size of a listing request.
+fn check_entry_size(size: u32) -> Result {
+    if size == 0 || size % 8 != 0 || size > 4096 {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+/// `VCTX_IOC_LIST`. Unprivileged within the caller's subtree.
+fn list(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_list = arg.read()?;
+    if req.flags & !VCTX_LIST_FLAGS != 0 || req.__pad != 0 || req.count != 0 {
+        return Err(EINVAL);
+    }
+    check_entry_size(req.entry_size)?;
+    let recursive = req.flags & VCTX_LIST_RECURSIVE != 0;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    let entries = loop {
+        let n = listing::count(&st.lock.lock(), &ctx, recursive);
+        let mut out = KVec::with_capacity(n, GFP_KERNEL)?;
+        let inner = st.lock.lock();
+        match listing::fill(&inner, &ctx, &view, 0, recursive, &mut out) {
+            Ok(()) => {
+                listing::add_threads(&inner, &mut out);
+                break out;
+            }
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    req.count = entries.len() as u32;
+    if entries.len() > req.capacity as usize {
+        arg.write(&req)?;
+        return Err(ERANGE);
+    }
+    write_entries(req.entries, req.entry_size, &entries)?;
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_INFO`. Unprivileged within the caller's subtree.
+fn info(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_info = arg.read()?;
+    if req.flags & !VCTX_INFO_FLAGS != 0 || req.__pad != 0 || req.path_len != 0 {
+        return Err(EINVAL);
+    }
+    if req.entry.as_bytes().iter().any(|&b| b != 0) {
+        return Err(EINVAL);
+    }
+    let view = view(st)?;
+    let ctx = if req.flags & VCTX_INFO_BY_PID != 0 {
+        if req.path.ptr != 0 || req.path.len != 0 || req.path.__pad != 0 {
+            return Err(EINVAL);
+        }
+        let t = TaskRef::find(req.pid).ok_or(ESRCH)?;
+        let inner = st.lock.lock();
+        let ctx = membership::context_of(&inner, t.key())?;
+        if !ctx.is_within(&view) {
+            return Err(ESRCH);
+        }
+        ctx
+    } else {
+        if req.pid != 0 {
+            return Err(EINVAL);
+        }
+        lookup(st, &view, &req.path)?
+    };
+    let mut path = KVec::with_capacity(PATH_MAX + 1, GFP_KERNEL)?;
+    {
+        let inner = st.lock.lock();
+        req.entry = listing::entry(&inner, &ctx, &view, 0);
+        listing::add_threads(&inner, core::slice::from_mut(&mut req.entry));
+        registry::path_of(&inner, &ctx, &view, &mut path)?;
+    }
+    req.path_len = path.len() as u32;
+    if req.path_buf != 0 {
+        if path.len() + 1 > req.path_buf_len as usize {
+            arg.write(&req)?;
+            return Err(ERANGE);
+        }
+        path.push(0, GFP_KERNEL)?;
+        UserSlice::new(UserPtr::from_addr(req.path_buf as usize), path.len())
+            .writer()
+            .write_slice(&path)?;
+    }
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_ENTER`. Moving another process needs CAP_SYS_ADMIN.
+fn enter(st: &State, arg: &Arg) -> Result<isize> {
+    let req: vctx_enter = arg.read()?;
+    if req.flags != 0 || req.__pad != 0 || req.pid < 0 {
+        return Err(EINVAL);
+    }
+    let view = view(st)?;
+    let to = lookup(st, &view, &req.path)?;
+    let target = TaskRef::find(req.pid).ok_or(ESRCH)?;
+    if !target.is_current_group() {
+        require_admin()?;
+    }
+    membership::enter(st, &view, &to, &target)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_PIDS`. Unprivileged within the caller's subtree.
+fn pids(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_pids = arg.read()?;
+    if req.flags & !VCTX_LIST_FLAGS != 0 || req.__pad != 0 || req.count != 0 {
+        return Err(EINVAL);
+    }
+    check_entry_size(req.entry_size)?;
+    let recursive = req.flags & VCTX_LIST_RECURSIVE != 0;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    let entries = loop {
+        let n = st.nr_members.load(kernel::sync::atomic::Relaxed);
+        let mut out = KVec::with_capacity(n + 1, GFP_KERNEL)?;
+        let inner = st.lock.lock();
+        match listing::pids(&inner, &ctx, recursive, &mut out) {
+            Ok(()) => break out,
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    req.count = entries.len() as u32;
+    if entries.len() > req.capacity as usize {
+        arg.write(&req)?;
+        return Err(ERANGE);
+    }
+    write_entries(req.entries, req.entry_size, &entries)?;
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_KILL`. Needs CAP_SYS_ADMIN.
+fn kill_cmd(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_kill = arg.read()?;
+    if req.flags != 0
+        || req.signal > SIG_MAX
+        || req.then_signal > SIG_MAX
+        || (req.then_signal == 0 && req.grace_ms != 0)
+        || req.signalled != 0
+        || req.escalated != 0
+    {
+        return Err(EINVAL);
+    }
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    let (signalled, escalated) = kill::kill(st, &ctx, req.signal, req.then_signal, req.grace_ms)?;
+    req.signalled = signalled;
+    req.escalated = escalated;
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_WAIT`. Unprivileged within the caller's subtree.
+fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_wait = arg.read()?;
+    if req.flags != 0 || req.lifetime_ns != 0 || req.total_processes != 0 || req.id != 0 {
+        return Err(EINVAL);
+    }
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    if ctx.id == view.id {
+        // The caller is a member of its own context: it would wait for ever.
+        return Err(EDEADLK);
+    }
+    let timeout = match req.timeout_ms {
+        u64::MAX => None,
+        ms => Some(msecs_to_jiffies(ms.min(u32::MAX as u64) as u32)),
+    };
+    if !wait::until_empty(st, &ctx, timeout)? {
+        return Err(ETIMEDOUT);
+    }
+    let inner = st.lock.lock();
+    let s = ctx.st.access(&inner);
+    let end = if s.emptied_ns != 0 { s.emptied_ns } else { state::now_ns() };
+    req.id = ctx.id;
+    req.lifetime_ns = end.saturating_sub(ctx.created_ns);
+    req.total_processes = listing::subtree_total(&inner, &ctx);
+    drop(inner);
+    arg.write(&req)?;
     Ok(0)
 }

@@ -116,3 +116,14 @@ pub(crate) fn pids(inner: &Inner, ctx: &Arc<Context>, recursive: bool, out: &mut
     }
     Ok(())
 }
+
+/// Processes that ever joined `ctx` or any of its descendants.
+pub(crate) fn subtree_total(inner: &Inner, ctx: &Context) -> u64 {
+    let st = ctx.st.access(inner);
+    st.total_processes
+        + st
+            .children
+            .values()
+            .map(|c| subtree_total(inner, c))
+            .sum::<u64>()
+}

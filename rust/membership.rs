@@ -107,7 +107,7 @@ pub(crate) unsafe fn on_fork(
                 account_join(&mut inner, &ctx);
             }
             Err(_) => {
-                pr_warn_ratelimited!("vctx: out of memory tracking a fork: killing the child\n");
+                pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
                 signal = kernel::bindings::SIGKILL;
             }
         }
@@ -139,7 +139,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
             Some(m) => m,
             None => return,
         };
-        state.nr_members.sub(1, kernel::sync::atomic::Relaxed);
+        state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);

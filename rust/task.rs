@@ -5,12 +5,15 @@
 //! layout). Raw task pointers come from hooks and are valid for the call.
 
 use core::ffi::c_void;
-use kernel::{bindings, prelude::*};
+use kernel::bindings;
 
+#[expect(
+    improper_ctypes,
+    reason = "only pointers to kernel structs cross; C owns their layout"
+)]
 extern "C" {
     fn vctx_task_group(t: *mut bindings::task_struct) -> *mut c_void;
     fn vctx_group_alive(t: *mut bindings::task_struct) -> bool;
-    fn vctx_group_threads(t: *mut bindings::task_struct) -> i32;
     fn vctx_task_tgid_get(t: *mut bindings::task_struct) -> *mut bindings::pid;
     fn vctx_pid_get(pid: *mut bindings::pid) -> *mut bindings::pid;
     fn vctx_find_process(nr: i32) -> *mut bindings::task_struct;
@@ -169,14 +172,4 @@ impl Drop for TaskRef {
         // SAFETY: we own one reference, by the type invariant.
         unsafe { vctx_task_put(self.ptr) };
     }
-}
-
-/// Live threads of the group whose key is `key`, given one of its tasks.
-///
-/// # Safety
-///
-/// `t` must be a valid task.
-pub(crate) unsafe fn group_threads(t: *mut bindings::task_struct) -> u32 {
-    // SAFETY: valid task by contract.
-    unsafe { vctx_group_threads(t) as u32 }
 }

@@ -35,5 +35,17 @@ macro_rules! plain_abi_struct {
 }
 
 plain_abi_struct! {
+    vctx_str = 16,
     vctx_version = 32,
+    vctx_create = 104,
+    vctx_destroy = 24,
+    vctx_rename = 88,
+    vctx_entry = 120,
+    vctx_list = 48,
+    vctx_info = 168,
+    vctx_enter = 32,
+    vctx_pid_entry = 16,
+    vctx_pids = 48,
+    vctx_kill = 48,
+    vctx_wait = 56,
 }

@@ -5,23 +5,39 @@
 //! Contexts are hierarchical, named groups of processes that a process can
 //! enter but never leave. Userspace talks to the module through one misc
 //! device, `/dev/vctx`, with the ioctls of `include/uapi/vctx.h`
-//! (`Documentation/abi.rst`).
+//! (`Documentation/abi.rst`); the design is in `Documentation/design.rst`.
 //!
 //! Map of the crate:
 //! - [`uapi`]: the ABI types, generated from the C header by bindgen;
 //! - [`ioctl_arg`]: copy-in and copy-out of extensible ioctl structs;
 //! - [`chardev`]: the misc device registration and its file operations;
 //! - [`device`]: ioctl dispatch, one small method per command;
+//! - [`state`]: the global state and its one lock;
+//! - [`context`], [`name`], [`registry`]: the tree of named contexts;
+//! - [`membership`]: which process is in which context;
+//! - [`kill`], [`wait`], [`listing`]: what the commands do;
+//! - [`task`]: the task and pid accessors (over the C shim);
+//! - [`hooks`]: tracepoints and ftrace overrides, the only code that
+//!   attaches to kernel internals;
 //! - [`layout`]: the C-vs-Rust layout self-check run before anything else.
 
 use kernel::prelude::*;
 
 mod chardev;
+mod context;
 mod device;
+mod hooks;
 mod ioctl_arg;
+mod kill;
 mod layout;
+mod listing;
+mod membership;
 mod name;
+mod registry;
+mod state;
+mod task;
 mod uapi;
+mod wait;
 
 module! {
     type: VctxModule,
@@ -31,19 +47,38 @@ module! {
     license: "GPL",
 }
 
+/// The state, published to the hooks for as long as it lives.
+struct Published(Pin<KBox<state::State>>);
+
+impl Drop for Published {
+    fn drop(&mut self) {
+        self.0.unpublish();
+    }
+}
+
+/// The module. Fields are dropped in declaration order: the device first
+/// (no new ioctl), then the hooks (no callback runs after), then the state.
 #[pin_data]
 struct VctxModule {
     #[pin]
     dev: chardev::Registration,
+    #[pin]
+    hooks: hooks::Hooks,
+    state: Published,
 }
 
 impl kernel::InPlaceModule for VctxModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            dev <- {
+            state: {
                 layout::check()?;
-                chardev::Registration::register(module)
+                let st = KBox::pin_init(state::State::new(), GFP_KERNEL)?;
+                st.init_root()?;
+                st.publish();
+                Published(st)
             },
+            hooks <- hooks::Hooks::register(),
+            dev <- chardev::Registration::register(module),
         })
     }
 }

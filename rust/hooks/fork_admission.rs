@@ -8,7 +8,7 @@
 //! Denied: any task creation by a process whose context subtree is being
 //! killed (EAGAIN), so that nothing escapes the sweep.
 
-use core::ffi::c_ulong;
+use kernel::ffi::c_ulong;
 use kernel::{bindings, prelude::*};
 
 use super::ftrace::{Call, FtraceHook};

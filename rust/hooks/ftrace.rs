@@ -10,9 +10,14 @@
 //! kprobe already modifies it, registration fails with EBUSY and the
 //! module refuses to load.
 
-use core::ffi::{c_ulong, CStr};
+use core::ffi::CStr;
+use kernel::ffi::c_ulong;
 use kernel::{bindings, prelude::*, types::Opaque};
 
+#[expect(
+    improper_ctypes,
+    reason = "only pointers to kernel structs cross; C owns their layout"
+)]
 extern "C" {
     fn vctx_fregs_arg(fregs: *mut bindings::ftrace_regs, n: u32) -> c_ulong;
     fn vctx_fregs_fail(fregs: *mut bindings::ftrace_regs, err: i32);

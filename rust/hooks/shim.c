@@ -96,12 +96,6 @@ notrace bool vctx_group_alive(struct task_struct *t)
 	return atomic_read(&t->signal->live) > 0;
 }
 
-/* Live threads of @t's group. */
-notrace int vctx_group_threads(struct task_struct *t)
-{
-	return get_nr_threads(t);
-}
-
 /* Live threads of the group whose signal_struct is @sig. */
 notrace int vctx_signal_threads(void *sig)
 {

@@ -16,7 +16,6 @@ long vctx_layout_lookup(const char *name);
 
 void *vctx_task_group(struct task_struct *t);
 bool vctx_group_alive(struct task_struct *t);
-int vctx_group_threads(struct task_struct *t);
 int vctx_signal_threads(void *sig);
 struct pid *vctx_task_tgid_get(struct task_struct *t);
 struct pid *vctx_pid_get(struct pid *pid);
