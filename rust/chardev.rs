@@ -40,7 +40,7 @@ static FOPS: Fops = Fops(bindings::file_operations {
 ///
 /// Called by the VFS with a valid `file` of this device.
 unsafe extern "C" fn ioctl(_file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
-    match device::ioctl(cmd, arg as usize) {
+    match device::ioctl(cmd, arg) {
         Ok(ret) => ret as c_long,
         Err(err) => err.to_errno() as c_long,
     }

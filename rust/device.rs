@@ -371,7 +371,7 @@ fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
     }
     let timeout = match req.timeout_ms {
         u64::MAX => None,
-        ms => Some(msecs_to_jiffies(ms.min(u32::MAX as u64) as u32)),
+        ms => Some(msecs_to_jiffies(ms.min(u64::from(u32::MAX)) as u32)),
     };
     if !wait::until_empty(st, &ctx, timeout)? {
         return Err(ETIMEDOUT);

@@ -91,7 +91,7 @@ pub(crate) fn kill(
     let signalled = sweep(state, ctx, sig)?;
     let mut escalated = 0;
     if then != 0 {
-        let jiffies = msecs_to_jiffies(grace_ms.min(u32::MAX as u64) as u32);
+        let jiffies = msecs_to_jiffies(grace_ms.min(u64::from(u32::MAX)) as u32);
         if !wait::until_empty(state, ctx, Some(jiffies))? {
             guard.escalate(then);
             escalated = sweep(state, ctx, then)?;

@@ -10,7 +10,8 @@
 //! (or the kernel crate on its behalf) touches with the C compiler's values
 //! from the shim (`rust/hooks/shim.c`), and refuses to load on a mismatch.
 
-use core::ffi::{c_char, c_long, CStr};
+use core::ffi::{c_long, CStr};
+use kernel::ffi::c_char;
 use core::mem::{offset_of, size_of};
 use kernel::{bindings, prelude::*};
 
@@ -98,7 +99,7 @@ pub(crate) fn compare(items: &[Item], c_value: impl Fn(&CStr) -> c_long) -> usiz
 /// Refuses to load (ENOEXEC) if any layout differs.
 pub(crate) fn check() -> Result {
     // SAFETY: `name` is a NUL-terminated string; the shim only reads it.
-    let bad = compare(ITEMS, |name| unsafe { vctx_layout_lookup(name.as_ptr()) });
+    let bad = compare(ITEMS, |name| unsafe { vctx_layout_lookup(name.as_char_ptr()) });
     if bad != 0 {
         pr_err!(
             "refusing to load: {} kernel struct layouts differ between C and the Rust bindings \
@@ -118,7 +119,7 @@ mod tests {
     #[test]
     fn real_layouts_agree() {
         // SAFETY: as in `check`.
-        let bad = compare(ITEMS, |name| unsafe { vctx_layout_lookup(name.as_ptr()) });
+        let bad = compare(ITEMS, |name| unsafe { vctx_layout_lookup(name.as_char_ptr()) });
         assert_eq!(bad, 0);
     }
 

@@ -124,7 +124,7 @@ impl State {
 
     /// Makes `self` the state the hooks see.
     pub(crate) fn publish(&self) {
-        STATE.store(self as *const Self as usize, Release);
+        STATE.store(core::ptr::from_ref(self) as usize, Release);
     }
 
     /// Hides `self` from hooks registered later (none should be).

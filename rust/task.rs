@@ -75,10 +75,9 @@ impl PidRef {
     pub(crate) unsafe fn tgid_of(t: *mut bindings::task_struct) -> Self {
         // SAFETY: valid task by contract; `task_tgid()` is never NULL for a
         // task that passed fork.
+        let ptr = unsafe { vctx_task_tgid_get(t) };
         // INVARIANT: the shim took one reference.
-        Self {
-            ptr: unsafe { vctx_task_tgid_get(t) },
-        }
+        Self { ptr }
     }
 
     /// The process id as the calling task sees it (0 if it is invisible,
@@ -104,10 +103,9 @@ impl PidRef {
     /// Another reference to the same pid.
     pub(crate) fn clone_ref(&self) -> Self {
         // SAFETY: valid by the type invariant.
+        let ptr = unsafe { vctx_pid_get(self.ptr) };
         // INVARIANT: the shim took one more reference, owned by the new value.
-        Self {
-            ptr: unsafe { vctx_pid_get(self.ptr) },
-        }
+        Self { ptr }
     }
 }
 

@@ -99,7 +99,7 @@ impl FtraceHook {
                 // SAFETY: `slot` is a valid ops; ftrace only reads `len`
                 // bytes of the name.
                 let ret = unsafe {
-                    bindings::ftrace_set_filter(slot, symbol.as_ptr() as *mut u8, len, 1)
+                    bindings::ftrace_set_filter(slot, symbol.as_char_ptr().cast_mut(), len, 1)
                 };
                 if ret != 0 {
                     pr_err!(

@@ -3,7 +3,7 @@
 //! Tracepoint probes, found by name (`sched_process_fork` and friends are
 //! not exported as symbols) and registered from Rust.
 
-use core::ffi::{c_char, c_void, CStr};
+use core::ffi::{c_void, CStr};
 use kernel::{bindings, error::to_result, prelude::*};
 
 extern "C" {
@@ -42,7 +42,7 @@ unsafe extern "C" fn match_name(tp: *mut bindings::tracepoint, data: *mut c_void
     let search = unsafe { &mut *data.cast::<Search>() };
     // SAFETY: `tp` is valid and its name a NUL-terminated static string
     // (the layout check covers `tracepoint.name`).
-    let name = unsafe { CStr::from_ptr((*tp).name as *const c_char) };
+    let name = unsafe { CStr::from_char_ptr((*tp).name) };
     if name == search.name {
         search.found = tp;
     }
@@ -66,7 +66,7 @@ impl Probe {
         unsafe {
             bindings::for_each_kernel_tracepoint(
                 Some(match_name),
-                (&mut search as *mut Search).cast(),
+                core::ptr::from_mut(&mut search).cast(),
             )
         };
         if search.found.is_null() {
