@@ -12,6 +12,11 @@
 //! | `sched_process_fork`          | tracepoint | `hooks/sched.rs`      |
 //! | `sched_process_exit`          | tracepoint | `hooks/sched.rs`      |
 //! | `security_task_alloc` (deny)  | ftrace     | `hooks/fork_admission.rs` |
+//! | `has_pid_permissions`         | ftrace     | `hooks/proc.rs`       |
+//! | `proc_pid_instantiate`        | ftrace     | `hooks/proc.rs`       |
+//! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
+//! | `security_task_kill`          | ftrace     | `hooks/signal.rs`     |
+//! | `security_ptrace_access_check`| ftrace     | `hooks/signal.rs`     |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -22,7 +27,9 @@ use kernel::prelude::*;
 
 mod fork_admission;
 mod ftrace;
+mod proc;
 mod sched;
+mod signal;
 mod tracepoint;
 
 /// All registered hooks. Dropping it removes them and waits for callbacks
@@ -31,6 +38,10 @@ mod tracepoint;
 pub(crate) struct Hooks {
     #[pin]
     fork_admission: ftrace::FtraceHook,
+    #[pin]
+    proc: proc::ProcHooks,
+    #[pin]
+    signal: signal::SignalHooks,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     sync: tracepoint::SyncOnDrop,
@@ -45,6 +56,8 @@ impl Hooks {
             exit: sched::register_exit()?,
             fork: sched::register_fork()?,
             fork_admission <- fork_admission::register(),
+            proc <- proc::ProcHooks::register(),
+            signal <- signal::SignalHooks::register(),
         })
     }
 }

@@ -18,6 +18,8 @@ extern "C" {
     fn vctx_pid_get(pid: *mut bindings::pid) -> *mut bindings::pid;
     fn vctx_find_process(nr: i32) -> *mut bindings::task_struct;
     fn vctx_task_put(t: *mut bindings::task_struct);
+    fn vctx_proc_inode_task(inode: *mut c_void) -> *mut bindings::task_struct;
+    fn vctx_pid_task_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
     fn vctx_capable_admin() -> bool;
 }
 
@@ -139,6 +141,37 @@ impl TaskRef {
         };
         // INVARIANT: a non-NULL `ptr` carries one reference.
         (!ptr.is_null()).then_some(Self { ptr })
+    }
+
+    /// The task of a `/proc/<pid>` inode, if it still exists.
+    ///
+    /// # Safety
+    ///
+    /// `inode` must be a valid inode of a `/proc/<pid>` directory.
+    pub(crate) unsafe fn of_proc_inode(inode: *mut c_void) -> Option<Self> {
+        // SAFETY: a `/proc/<pid>` inode, by the function's contract; the
+        // shim returns the task with a reference, or NULL.
+        let ptr = unsafe { vctx_proc_inode_task(inode) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then_some(Self { ptr })
+    }
+
+    /// The task of `pid`, if it still has one.
+    ///
+    /// # Safety
+    ///
+    /// `pid` must be a valid `struct pid`.
+    pub(crate) unsafe fn of_pid(pid: *mut bindings::pid) -> Option<Self> {
+        // SAFETY: valid pid, by the function's contract; the shim returns
+        // the task with a reference, or NULL.
+        let ptr = unsafe { vctx_pid_task_get(pid) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then_some(Self { ptr })
+    }
+
+    /// The raw task, valid while `self` lives.
+    pub(crate) fn as_ptr(&self) -> *mut bindings::task_struct {
+        self.ptr
     }
 
     /// Its thread group's key.

@@ -15,6 +15,7 @@
 //! - [`state`]: the global state and its one lock;
 //! - [`context`], [`name`], [`registry`]: the tree of named contexts;
 //! - [`membership`]: which process is in which context;
+//! - [`isolation`]: what a process may see, signal and trace;
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
@@ -28,6 +29,7 @@ mod context;
 mod device;
 mod hooks;
 mod ioctl_arg;
+mod isolation;
 mod kill;
 mod layout;
 mod listing;

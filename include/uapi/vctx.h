@@ -46,6 +46,7 @@
 #define VCTX_FEAT_MEMBERSHIP	(1ULL << 2)	/* fork inheritance, enter, pids */
 #define VCTX_FEAT_KILL		(1ULL << 3)	/* recursive kill with escalation */
 #define VCTX_FEAT_WAIT		(1ULL << 4)	/* wait until empty */
+#define VCTX_FEAT_ISOLATION	(1ULL << 5)	/* /proc filtering, signal and ptrace barriers */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -53,8 +54,9 @@
  * children; a new one stays until it has had members and lost them.
  */
 #define VCTX_CTX_EPHEMERAL	(1U << 0)	/* destroyed when it empties */
+#define VCTX_CTX_SPECTATOR	(1U << 1)	/* sees every process in /proc (not signal/ptrace) */
 #define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
-#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL)
+#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR)
 
 /*
  * A string argument: a pointer to bytes (no NUL needed) and their length.

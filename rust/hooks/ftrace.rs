@@ -11,7 +11,7 @@
 //! module refuses to load.
 
 use core::ffi::CStr;
-use kernel::ffi::c_ulong;
+use kernel::ffi::{c_long, c_ulong};
 use kernel::{bindings, prelude::*, types::Opaque};
 
 #[expect(
@@ -20,7 +20,7 @@ use kernel::{bindings, prelude::*, types::Opaque};
 )]
 extern "C" {
     fn vctx_fregs_arg(fregs: *mut bindings::ftrace_regs, n: u32) -> c_ulong;
-    fn vctx_fregs_fail(fregs: *mut bindings::ftrace_regs, err: i32);
+    fn vctx_fregs_return(fregs: *mut bindings::ftrace_regs, ret: c_long) -> bool;
 }
 
 /// An ftrace callback.
@@ -47,18 +47,23 @@ impl Call {
     }
 
     /// Argument `n` (0-based) of the hooked function, as a register value.
-    #[expect(dead_code, reason = "used by the isolation hooks")]
     pub(crate) fn arg(&self, n: u32) -> c_ulong {
         // SAFETY: valid registers, by the type's construction.
         unsafe { vctx_fregs_arg(self.fregs, n) }
     }
 
-    /// Makes the hooked function return `err` (EAGAIN or ENOMEM) at once.
+    /// Makes the hooked function return `err` at once, without running.
     pub(crate) fn fail(&self, err: Error) {
-        // SAFETY: valid registers, by the type's construction; the shim
-        // only supports the errors it has stubs for and uses ENOMEM for
-        // any other.
-        unsafe { vctx_fregs_fail(self.fregs, err.to_errno()) };
+        self.return_value(err.to_errno() as c_long);
+    }
+
+    /// Makes the hooked function return `ret` (0, or one of the errors the
+    /// shim has a stub for) at once, without running.
+    pub(crate) fn return_value(&self, ret: c_long) {
+        // SAFETY: valid registers, by the type's construction.
+        if !unsafe { vctx_fregs_return(self.fregs, ret) } {
+            pr_err!("no deny stub for {}: the call goes through\n", ret);
+        }
     }
 }
 

@@ -113,6 +113,12 @@ notrace struct pid *vctx_pid_get(struct pid *pid)
 	return get_pid(pid);
 }
 
+/* The task of @pid (its thread or process), with a reference, or NULL. */
+notrace struct task_struct *vctx_pid_task_get(struct pid *pid)
+{
+	return get_pid_task(pid, PIDTYPE_PID);
+}
+
 /* A counted reference to the task of process @nr as the caller sees it. */
 notrace struct task_struct *vctx_find_process(pid_t nr)
 {
@@ -143,26 +149,43 @@ notrace unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
 	return ftrace_regs_get_argument(fregs, n);
 }
 
-static noinline notrace int vctx_stub_eagain(void)
-{
-	return -EAGAIN;
-}
-
-static noinline notrace int vctx_stub_enomem(void)
-{
-	return -ENOMEM;
-}
+/*
+ * Deny stubs: leaf functions that only return a value. They return long so
+ * that one stub serves int, long, bool (0) and ERR_PTR() returns alike:
+ * the whole of %rax is set.
+ */
+#define VCTX_STUB(name, value)					\
+	static noinline notrace long vctx_stub_##name(void)	\
+	{							\
+		return (value);					\
+	}
+VCTX_STUB(zero, 0)
+VCTX_STUB(enoent, -ENOENT)
+VCTX_STUB(esrch, -ESRCH)
+VCTX_STUB(eagain, -EAGAIN)
+VCTX_STUB(enomem, -ENOMEM)
+VCTX_STUB(eperm, -EPERM)
 
 /*
- * Make the hooked function return @err without running: the ftrace
- * trampoline "returns" into a stub that returns @err to the caller.
+ * Make the hooked function return @ret without running: the ftrace
+ * trampoline "returns" into a stub that returns @ret to the caller.
+ * Returns false (and changes nothing) for a value there is no stub for.
  */
-notrace void vctx_fregs_fail(struct ftrace_regs *fregs, int err)
+notrace bool vctx_fregs_return(struct ftrace_regs *fregs, long ret)
 {
-	unsigned long stub = err == -EAGAIN ? (unsigned long)vctx_stub_eagain
-					    : (unsigned long)vctx_stub_enomem;
+	unsigned long stub;
 
+	switch (ret) {
+	case 0: stub = (unsigned long)vctx_stub_zero; break;
+	case -ENOENT: stub = (unsigned long)vctx_stub_enoent; break;
+	case -ESRCH: stub = (unsigned long)vctx_stub_esrch; break;
+	case -EAGAIN: stub = (unsigned long)vctx_stub_eagain; break;
+	case -ENOMEM: stub = (unsigned long)vctx_stub_enomem; break;
+	case -EPERM: stub = (unsigned long)vctx_stub_eperm; break;
+	default: return false;
+	}
 	ftrace_regs_set_instruction_pointer(fregs, stub);
+	return true;
 }
 
 /* ---- tracepoints ---- */

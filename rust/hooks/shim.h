@@ -20,11 +20,13 @@ int vctx_signal_threads(void *sig);
 struct pid *vctx_task_tgid_get(struct task_struct *t);
 struct pid *vctx_pid_get(struct pid *pid);
 struct task_struct *vctx_find_process(pid_t nr);
+struct task_struct *vctx_pid_task_get(struct pid *pid);
 void vctx_task_put(struct task_struct *t);
 bool vctx_capable_admin(void);
 
 unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n);
-void vctx_fregs_fail(struct ftrace_regs *fregs, int err);
+bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);
+struct task_struct *vctx_proc_inode_task(void *inode);
 
 void vctx_tracepoint_sync(void);
 

@@ -103,6 +103,10 @@ pub struct CreateArgs {
     /// Destroy the context automatically when its last process leaves
     #[arg(long)]
     pub ephemeral: bool,
+    /// A monitoring context: its processes see every process in /proc
+    /// (signals and ptrace stay limited to its subtree)
+    #[arg(long)]
+    pub spectator: bool,
     /// The context to create
     pub path: String,
 }

@@ -9,11 +9,13 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_MEMBERSHIP, "membership"),
     (abi::VCTX_FEAT_KILL, "kill"),
     (abi::VCTX_FEAT_WAIT, "wait"),
+    (abi::VCTX_FEAT_ISOLATION, "isolation"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
 pub const CTX_FLAGS: &[(u32, &str)] = &[
     (abi::VCTX_CTX_EPHEMERAL, "ephemeral"),
+    (abi::VCTX_CTX_SPECTATOR, "spectator"),
     (abi::VCTX_CTX_KILLING, "killing"),
 ];
 
@@ -51,7 +53,8 @@ mod tests {
             ["version", "contexts", "membership", "kill", "wait"]
         );
         assert_eq!(feature_names(0), Vec::<String>::new());
-        assert_eq!(feature_names(0b10_0001), ["version", "bit5"]);
+        assert_eq!(feature_names(0b100_0001), ["version", "bit6"]);
+        assert_eq!(feature_names(0b10_0000), ["isolation"]);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct CreateOptions {
     pub autoname: bool,
     /// Destroy the context when it empties (VCTX_CTX_EPHEMERAL).
     pub ephemeral: bool,
+    /// Sees every process in /proc (VCTX_CTX_SPECTATOR).
+    pub spectator: bool,
 }
 
 impl CreateOptions {
@@ -43,11 +45,14 @@ impl CreateOptions {
     }
 
     pub(crate) fn ctx_flags(self) -> u32 {
+        let mut flags = 0;
         if self.ephemeral {
-            abi::VCTX_CTX_EPHEMERAL
-        } else {
-            0
+            flags |= abi::VCTX_CTX_EPHEMERAL;
         }
+        if self.spectator {
+            flags |= abi::VCTX_CTX_SPECTATOR;
+        }
+        flags
     }
 }
 
@@ -182,9 +187,10 @@ mod tests {
             exist_ok: true,
             autoname: true,
             ephemeral: true,
+            spectator: true,
         };
         assert_eq!(all.flags(), abi::VCTX_CREATE_FLAGS);
-        assert_eq!(all.ctx_flags(), abi::VCTX_CTX_EPHEMERAL);
+        assert_eq!(all.ctx_flags(), abi::VCTX_CTX_SETTABLE);
         assert_eq!(CreateOptions::default().flags(), 0);
         assert_eq!(CreateOptions::default().ctx_flags(), 0);
     }

@@ -20,6 +20,7 @@ pub fn run(args: &CreateArgs, json: bool) -> anyhow::Result<()> {
         parents: args.parents,
         exist_ok: args.parents,
         ephemeral: args.ephemeral,
+        spectator: args.spectator,
         ..Default::default()
     };
     let created = Device::open()?.create(&path, opts)?;

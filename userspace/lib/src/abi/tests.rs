@@ -211,13 +211,19 @@ fn constants() {
             VCTX_FEAT_CONTEXTS,
             VCTX_FEAT_MEMBERSHIP,
             VCTX_FEAT_KILL,
-            VCTX_FEAT_WAIT
+            VCTX_FEAT_WAIT,
+            VCTX_FEAT_ISOLATION
         ],
-        [1u64, 2, 4, 8, 16]
+        [1u64, 2, 4, 8, 16, 32]
     );
     assert_eq!(
-        (VCTX_CTX_EPHEMERAL, VCTX_CTX_KILLING, VCTX_CTX_SETTABLE),
-        (1, 1 << 16, 1)
+        (
+            VCTX_CTX_EPHEMERAL,
+            VCTX_CTX_SPECTATOR,
+            VCTX_CTX_KILLING,
+            VCTX_CTX_SETTABLE
+        ),
+        (1, 2, 1 << 16, 3)
     );
     assert_eq!(
         (

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/proc` visibility: processes outside the caller's subtree disappear.
+//!
+//! Three points of `fs/proc/base.c` (7.3), each the narrowest that covers
+//! one way in, all taking the task (or its inode) as an argument:
+//! - `has_pid_permissions(fs_info, task, hide_pid_min)`: asked by readdir
+//!   of `/proc` for every pid and by `stat()` of `/proc/<pid>`; returning
+//!   false hides the pid from `ls` and makes `stat` ENOENT, as
+//!   `hidepid=invisible` does, on every procfs mount.
+//! - `proc_pid_instantiate(dentry, task, ptr)`: called by the lookup of
+//!   `/proc/<pid>`; failing it with `ERR_PTR(-ENOENT)` makes the lookup,
+//!   and so everything under the pid, ENOENT.
+//! - `proc_pid_permission(idmap, inode, mask)`: the permission check of a
+//!   `/proc/<pid>` directory whose dentry is already cached (looked up
+//!   earlier by someone who could see it): ENOENT too, so a cached dentry
+//!   does not leak the pid as EPERM.
+//!
+//! All three are static functions: if the kernel inlines or renames one,
+//! the module refuses to load (`Documentation/hooks.rst`).
+
+use kernel::{bindings, ffi::c_ulong, prelude::*};
+
+use super::ftrace::{Call, FtraceHook};
+use crate::isolation::{self, Access};
+use crate::state;
+use crate::task::TaskRef;
+
+/// Denies with `err` if the calling process may not see task argument 1.
+///
+/// # Safety
+///
+/// `fregs` are the registers of an ftrace callback for a function whose
+/// argument 1 is a valid `struct task_struct *`.
+unsafe fn check_task_arg(fregs: *mut bindings::ftrace_regs, ret: kernel::ffi::c_long) {
+    let Some(st) = state::get() else { return };
+    // SAFETY: this invocation's registers, by the function's contract.
+    let call = unsafe { Call::new(fregs) };
+    let t = call.arg(1) as *mut bindings::task_struct;
+    // SAFETY: argument 1 is a valid task, by the function's contract.
+    if !unsafe { isolation::allowed(st, t, Access::See) } {
+        call.return_value(ret);
+    }
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `has_pid_permissions`.
+unsafe extern "C" fn on_has_pid_permissions(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    // SAFETY: `has_pid_permissions(fs_info, task, min)`: arg 1 is the task.
+    // Returning 0 is returning false: invisible.
+    unsafe { check_task_arg(fregs, 0) };
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `proc_pid_instantiate`.
+unsafe extern "C" fn on_proc_pid_instantiate(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    // SAFETY: `proc_pid_instantiate(dentry, task, ptr)`: arg 1 is the task.
+    unsafe { check_task_arg(fregs, ENOENT.to_errno() as kernel::ffi::c_long) };
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `proc_pid_permission`.
+unsafe extern "C" fn on_proc_pid_permission(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    let Some(st) = state::get() else { return };
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return;
+    }
+    // SAFETY: this invocation's registers.
+    let call = unsafe { Call::new(fregs) };
+    // SAFETY: `proc_pid_permission(idmap, inode, mask)`: arg 1 is a valid
+    // inode of a `/proc/<pid>` directory.
+    let Some(t) = (unsafe { TaskRef::of_proc_inode(call.arg(1) as *mut core::ffi::c_void) }) else {
+        return;
+    };
+    // SAFETY: `t` is valid: the reference is held until it drops.
+    if !unsafe { isolation::allowed(st, t.as_ptr(), Access::See) } {
+        call.fail(ENOENT);
+    }
+}
+
+/// The three overrides.
+#[pin_data]
+pub(crate) struct ProcHooks {
+    #[pin]
+    has_pid_permissions: FtraceHook,
+    #[pin]
+    instantiate: FtraceHook,
+    #[pin]
+    permission: FtraceHook,
+}
+
+impl ProcHooks {
+    pub(crate) fn register() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            has_pid_permissions <- FtraceHook::new(c"has_pid_permissions", on_has_pid_permissions),
+            instantiate <- FtraceHook::new(c"proc_pid_instantiate", on_proc_pid_instantiate),
+            permission <- FtraceHook::new(c"proc_pid_permission", on_proc_pid_permission),
+        })
+    }
+}

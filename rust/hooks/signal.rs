@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Signals and ptrace across the boundary fail as if the target did not
+//! exist (ESRCH).
+//!
+//! - `security_task_kill(p, info, sig, cred)`: every user-sent signal
+//!   (`kill`, `tgkill`, `pidfd_send_signal`, `kill(-pgrp)`, `kill(-1)`)
+//!   passes it in `check_kill_permission()`, for each target.
+//! - `security_ptrace_access_check(child, mode)`: ptrace attach and seize,
+//!   and every `ptrace_may_access()` (`/proc/<pid>/mem`,
+//!   `process_vm_readv`, `pidfd_getfd`, ...), for a target that is not the
+//!   caller's own thread group.
+//!
+//! - `kill_pid_info_type(sig, info, pid, type)` (static, `kernel/signal.c`):
+//!   `kill(pid)`, `rt_sigqueueinfo` and `pidfd_send_signal` go through it.
+//!   It retries for ever when `group_send_sig_info()` says ESRCH for a task
+//!   that still exists (it takes that for a race with exit), so an invisible
+//!   target must be refused here, before the loop, not in the LSM hook.
+//!
+//! The two `security_*` functions are LSM hooks: overriding their entry is
+//! the module-only way to make an LSM decision on an unpatched kernel
+//! (`Documentation/hooks.rst`).
+
+use kernel::{bindings, ffi::c_ulong, prelude::*};
+
+use super::ftrace::{Call, FtraceHook};
+use crate::isolation::{self, Access};
+use crate::state;
+use crate::task::TaskRef;
+
+/// Fails the call with ESRCH if the caller may not touch task argument 0.
+///
+/// # Safety
+///
+/// `fregs` are the registers of an ftrace callback for a function whose
+/// argument 0 is a valid `struct task_struct *`.
+unsafe fn check_target(fregs: *mut bindings::ftrace_regs) {
+    let Some(st) = state::get() else { return };
+    // SAFETY: this invocation's registers, by the function's contract.
+    let call = unsafe { Call::new(fregs) };
+    let t = call.arg(0) as *mut bindings::task_struct;
+    // SAFETY: argument 0 is a valid task, by the function's contract.
+    if !unsafe { isolation::allowed(st, t, Access::Touch) } {
+        call.fail(ESRCH);
+    }
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `security_task_kill`.
+unsafe extern "C" fn on_task_kill(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    // SAFETY: `security_task_kill(p, ...)`: arg 0 is the target task.
+    unsafe { check_target(fregs) };
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `security_ptrace_access_check`.
+unsafe extern "C" fn on_ptrace_access_check(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    // SAFETY: `security_ptrace_access_check(child, mode)`: arg 0 is the target.
+    unsafe { check_target(fregs) };
+}
+
+/// # Safety
+///
+/// Called by ftrace at the entry of `kill_pid_info_type`.
+unsafe extern "C" fn on_kill_pid_info_type(
+    _ip: c_ulong,
+    _parent_ip: c_ulong,
+    _op: *mut bindings::ftrace_ops,
+    fregs: *mut bindings::ftrace_regs,
+) {
+    let Some(st) = state::get() else { return };
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return;
+    }
+    // SAFETY: this invocation's registers.
+    let call = unsafe { Call::new(fregs) };
+    // SAFETY: `kill_pid_info_type(sig, info, pid, type)`: arg 2 is a valid
+    // `struct pid` held by the caller.
+    let Some(t) = (unsafe { TaskRef::of_pid(call.arg(2) as *mut bindings::pid) }) else {
+        return;
+    };
+    // SAFETY: `t` is valid while the reference is held.
+    if !unsafe { isolation::allowed(st, t.as_ptr(), Access::Touch) } {
+        call.fail(ESRCH);
+    }
+}
+
+/// The three overrides.
+#[pin_data]
+pub(crate) struct SignalHooks {
+    #[pin]
+    kill_pid: FtraceHook,
+    #[pin]
+    kill: FtraceHook,
+    #[pin]
+    ptrace: FtraceHook,
+}
+
+impl SignalHooks {
+    pub(crate) fn register() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            kill_pid <- FtraceHook::new(c"kill_pid_info_type", on_kill_pid_info_type),
+            kill <- FtraceHook::new(c"security_task_kill", on_task_kill),
+            ptrace <- FtraceHook::new(c"security_ptrace_access_check", on_ptrace_access_check),
+        })
+    }
+}
