@@ -470,7 +470,7 @@ reap $O
 
 # Kill racing processes that fork all the time leaves nothing alive.
 vctx create /fb
-vctx exec /fb -- $B/forkloop bomb 40 &
+vctx exec /fb -- $B/forkloop bomb 40 2>/dev/null &
 FB=$!
 check "a fork loop grows to 20 processes in /fb" until_ok 100 nprocs_ge /fb 20
 check_out "kill -s KILL /fb" '^signalled [0-9]+ processes$' vctx kill -s KILL /fb
@@ -478,7 +478,7 @@ check "wait --timeout 5s /fb succeeds" vctx wait --timeout 5s /fb
 check_eq "ps /fb is empty" "$(nprocs /fb)" 0
 wait $FB 2>/dev/null
 check "no forkloop process is left anywhere" not live_named forkloop
-vctx exec /fb -- sh -c 'while :; do sleep 10 & done' &
+vctx exec /fb -- sh -c 'while :; do sleep 10 & done' 2>/dev/null &
 FB=$!
 check "a shell loop starting sleeps grows to 20 processes" until_ok 100 nprocs_ge /fb 20
 check_out "kill -s KILL /fb" '^signalled [0-9]+ processes$' vctx kill -s KILL /fb
