@@ -27,6 +27,11 @@ run vctx enter /web --pid "$pid"
 run vctx enter /db --pid "$pid"
 run vctx current --pid "$pid"
 
+say "Isolation: the host sees every process; /web sees only its own subtree"
+run sh -c 'ps | wc -l'
+run vctx exec /web -- ps
+run vctx exec /web -- sh -c "cat /proc/1/status; kill -0 1"
+
 say "Killing /web kills everything below it, nothing else"
 run vctx kill /web
 run vctx wait --timeout 5s /web
