@@ -85,9 +85,8 @@ pub(crate) unsafe fn on_fork(
     if pkey == ckey {
         return;
     }
-    // SAFETY: `child` is valid, by the function's contract.
-    let pid = unsafe { PidRef::tgid_of(child) };
     let mut signal = 0;
+    let pid;
     {
         let mut inner = state.lock.lock();
         let ctx = match inner.members.get(&pkey) {
@@ -97,6 +96,9 @@ pub(crate) unsafe fn on_fork(
         if let Some(sig) = registry::kill_in_progress(&inner, &ctx) {
             signal = sig;
         }
+        // SAFETY: `child` is valid, by the function's contract. Taking a
+        // pid reference is an atomic increment: fine under the lock.
+        pid = unsafe { PidRef::tgid_of(child) };
         let member = Member {
             ctx: ctx.clone(),
             pid: pid.clone_ref(),

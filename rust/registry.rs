@@ -248,3 +248,84 @@ pub(crate) fn rename(state: &State, view: &Arc<Context>, names: &[Name], new: Na
     ctx.st.access_mut(&mut inner).name = new;
     Ok(())
 }
+
+#[kunit_tests(vctx_registry)]
+mod tests {
+    use super::*;
+    use crate::name::split;
+
+    fn tree() -> Result<Pin<KBox<State>>> {
+        let st = KBox::pin_init(State::new(), GFP_KERNEL)?;
+        st.init_root()?;
+        Ok(st)
+    }
+
+    fn mk(st: &State, view: &Arc<Context>, path: &[u8], flags: u32) -> Result<Arc<Context>> {
+        create(st, view, &split(path)?, flags, 0)
+    }
+
+    fn find(st: &State, view: &Arc<Context>, path: &[u8]) -> Result<Arc<Context>> {
+        let names = split(path)?;
+        let inner = st.lock.lock();
+        resolve(&inner, view, &names)
+    }
+
+    #[test]
+    fn resolve_is_relative_to_the_viewer() -> Result {
+        let st = tree()?;
+        let root = st.lock.lock().root()?.clone();
+        let web = mk(&st, &root, b"/web", 0)?;
+        let worker = mk(&st, &root, b"/web/worker", 0)?;
+        let db = mk(&st, &root, b"/db", 0)?;
+        // From inside /web, "/worker" is /web/worker and "/" is /web.
+        assert_eq!(find(&st, &web, b"/worker")?.id, worker.id);
+        assert_eq!(find(&st, &web, b"/")?.id, web.id);
+        // Nothing above /web has a name from there.
+        assert_eq!(find(&st, &web, b"/db").err(), Some(ENOENT));
+        assert_eq!(find(&st, &web, b"/web").err(), Some(ENOENT));
+        assert_eq!(find(&st, &web, b"/..").err(), Some(EINVAL));
+        assert_eq!(find(&st, &root, b"/db")?.id, db.id);
+        assert!(worker.is_within(&web) && !web.is_within(&worker) && !db.is_within(&web));
+        Ok(())
+    }
+
+    #[test]
+    fn create_destroy_rename_rules() -> Result {
+        let st = tree()?;
+        let root = st.lock.lock().root()?.clone();
+        assert_eq!(mk(&st, &root, b"/a/b", 0).err(), Some(ENOENT));
+        let b = mk(&st, &root, b"/a/b", VCTX_CREATE_PARENTS)?;
+        assert_eq!(mk(&st, &root, b"/a/b", 0).err(), Some(EEXIST));
+        assert_eq!(mk(&st, &root, b"/a/b", VCTX_CREATE_EXIST_OK)?.id, b.id);
+        let auto = mk(&st, &root, b"/a", VCTX_CREATE_AUTONAME)?;
+        {
+            let inner = st.lock.lock();
+            let name = auto.st.access(&inner).name;
+            assert!(name.as_bytes().starts_with(b"unnamed"));
+        }
+        assert_eq!(destroy(&st, &root, &split(b"/a")?).err(), Some(EBUSY));
+        assert_eq!(destroy(&st, &root, &split(b"/")?).err(), Some(EBUSY));
+        rename(&st, &root, &split(b"/a/b")?, Name::new(b"c")?)?;
+        assert_eq!(find(&st, &root, b"/a/b").err(), Some(ENOENT));
+        assert_eq!(find(&st, &root, b"/a/c")?.id, b.id);
+        let taken = auto.st.access(&st.lock.lock()).name;
+        assert_eq!(rename(&st, &root, &split(b"/a/c")?, taken).err(), Some(EEXIST));
+        destroy(&st, &root, &split(b"/a/c")?)?;
+        assert_eq!(find(&st, &root, b"/a/c").err(), Some(ENOENT));
+        Ok(())
+    }
+
+    #[test]
+    fn depth_is_bounded() -> Result {
+        let st = tree()?;
+        let root = st.lock.lock().root()?.clone();
+        let mut path = KVec::new();
+        for _ in 0..DEPTH_MAX {
+            path.extend_from_slice(b"/d", GFP_KERNEL)?;
+        }
+        let deepest = mk(&st, &root, &path, VCTX_CREATE_PARENTS)?;
+        assert_eq!(deepest.depth as usize, DEPTH_MAX);
+        assert_eq!(mk(&st, &deepest, b"/x", 0).err(), Some(ENAMETOOLONG));
+        Ok(())
+    }
+}

@@ -140,7 +140,7 @@ impl TaskRef {
             unsafe { vctx_find_process(nr) }
         };
         // INVARIANT: a non-NULL `ptr` carries one reference.
-        (!ptr.is_null()).then_some(Self { ptr })
+        (!ptr.is_null()).then(|| Self { ptr })
     }
 
     /// The task of a `/proc/<pid>` inode, if it still exists.
@@ -153,7 +153,7 @@ impl TaskRef {
         // shim returns the task with a reference, or NULL.
         let ptr = unsafe { vctx_proc_inode_task(inode) };
         // INVARIANT: a non-NULL `ptr` carries one reference.
-        (!ptr.is_null()).then_some(Self { ptr })
+        (!ptr.is_null()).then(|| Self { ptr })
     }
 
     /// The task of `pid`, if it still has one.
@@ -166,7 +166,7 @@ impl TaskRef {
         // the task with a reference, or NULL.
         let ptr = unsafe { vctx_pid_task_get(pid) };
         // INVARIANT: a non-NULL `ptr` carries one reference.
-        (!ptr.is_null()).then_some(Self { ptr })
+        (!ptr.is_null()).then(|| Self { ptr })
     }
 
     /// The raw task, valid while `self` lives.

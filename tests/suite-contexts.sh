@@ -11,6 +11,10 @@ t_begin contexts
 
 B=/vctx/bin
 cd /tmp || exit 1
+# The shell's own messages (job notices such as "Killed" for the processes
+# this suite kills) would break the KTAP stream: they are collected and
+# shown as diagnostics before the last section.
+exec 2>/tmp/contexts.stderr
 
 # ---- helpers (their variables start with _: check* use d, re, rc, want) ----
 
@@ -135,6 +139,11 @@ vctx destroy /a/e >/dev/null 2>&1
 deep33=$(printf '/z%.0s' $(seq 33))
 check_fail "create -p 33 levels deep: too long" 'too long' vctx create -p "$deep33"
 check_fail "... and nothing of it was created" 'no such context' vctx info /z
+vctx create /d1
+check_fail "inside /d1, create -p 32 levels (33 below the root): too long" 'too long' \
+	vctx exec /d1 -- vctx create -p "$(printf '/z%.0s' $(seq 32))"
+check_eq "... and nothing of it was created" "$(vctx --json ls /d1)" "[]"
+vctx destroy /d1
 long=$(printf '/%063d' $(seq 17) | tr 0 L)
 check_fail "a path over 1024 bytes: too long" 'too long' vctx create -p "$long"
 check_fail "... nothing created" 'no such context' vctx info "$(printf '/%063d' 1 | tr 0 L)"
@@ -274,6 +283,19 @@ check_eq "/thr: processes 1" "$(field /thr processes)" 1
 check_eq "/thr: threads 4" "$(field /thr threads)" 4
 reap $T
 check_eq "/thr: threads 0 after it exits" "$(field /thr threads)" 0
+
+# A process whose main thread has exited is still one process until its
+# last thread goes, and a kill still reaches it.
+$B/threads 3 exit-main >/tmp/threads3.out &
+T=$!
+until_ok 50 grep -q ready /tmp/threads3.out
+check "enter /thr --pid (a process whose leader has exited)" vctx enter /thr --pid $T
+check_out "/proc: a zombie leader" '^State:.*Z' grep State /proc/$T/status
+check_eq "/thr: processes 1" "$(field /thr processes)" 1
+check_eq "/thr: threads as /proc counts them" "$(field /thr threads)" "$(sed -n 's/^Threads:\t//p' /proc/$T/status)"
+check_out "kill /thr reaches it: signalled 1 process" '^signalled 1 process$' vctx kill /thr
+check "/thr empties" vctx wait --timeout 5s /thr
+wait $T
 vctx destroy /thr
 for c in /cnt/sub /cnt; do vctx destroy $c; done
 clean_tree "counts"
@@ -349,6 +371,8 @@ check_out "an ephemeral context outlives its first process while a child lives" 
 check_out "the child is in it" '^/eph/unnamed[0-9]+$' vctx current --pid "$C"
 kill "$C"
 check "it goes when the child exits" until_ok 50 sh -c "! vctx ls /eph | grep -q unnamed"
+check_status 127 "exec --new of a missing command exits 127" vctx exec --new /eph -- /nonexistent
+check_eq "... and its context is gone" "$(vctx --json ls /eph)" "[]"
 check_fail "exec --new under a missing parent: no such context" 'no such context' vctx exec --new /nope -- true
 check_status 7 "exec --new passes the exit status on" vctx exec --new /eph -- sh -c 'exit 7'
 check_eq "... and leaves nothing behind" "$(vctx --json ls /eph)" "[]"
@@ -371,6 +395,7 @@ t0=$(now_cs)
 check_fail "wait --timeout 1s on a busy context: timed out" '^vctx: /w: timed out$' vctx wait --timeout 1s /w
 dt=$(($(now_cs) - t0))
 check "... after about 1 s (took ${dt}0 ms)" test "$dt" -ge 95 -a "$dt" -le 500
+check_fail "wait --timeout 0 polls: timed out at once" 'timed out' vctx wait --timeout 0 /w
 vctx wait /w >/tmp/w.out 2>&1 &
 WP=$!
 sleep 0.5
@@ -511,6 +536,12 @@ stress_loop() {
 		[ "$(vctx current --pid $_p)" = "/s$_i/x" ] || { echo "pid $_p not in /s$_i/x"; _bad=$((_bad + 1)); }
 		kill $_p
 		wait $_p
+		vctx exec /s$_i -- sh -c 'while :; do sleep 0.1; done' 2>/dev/null &
+		_p=$!
+		vctx enter /s$_i/x --pid $_p || _bad=$((_bad + 1))
+		vctx kill -s KILL /s$_i >/dev/null || _bad=$((_bad + 1))
+		vctx wait --timeout 5s /s$_i >/dev/null || _bad=$((_bad + 1))
+		wait $_p
 		vctx tree >/dev/null && vctx ps >/dev/null && vctx --json ls >/dev/null || _bad=$((_bad + 1))
 		vctx kill -s 0 /s$_i >/dev/null || _bad=$((_bad + 1))
 		vctx destroy /s$_i/x && vctx destroy /s$_i || _bad=$((_bad + 1))
@@ -555,6 +586,11 @@ check_out "after reloading there are no contexts" '^\[\]$' vctx --json ls
 check_out "the old member is in the root" '^/$' vctx current --pid $X
 check_eq "vctx ps lists nothing" "$(nprocs /)" 0
 reap $X
+
+if [ -s /tmp/contexts.stderr ]; then
+	sed 's/^/    # stderr: /' /tmp/contexts.stderr
+	: >/tmp/contexts.stderr
+fi
 
 # ------------------------------------------- last: pids that do not exist
 # (these have crashed the kernel: a NULL task put in TaskRef::find)

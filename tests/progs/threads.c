@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * threads N: a process with N threads (the main one and N-1 more) that all
- * sleep until killed. Prints "ready <pid> <tid of the last thread>" once
- * every thread runs, so a test can also name a thread that is not the
- * leader.
+ * threads N [exit-main]: a process with N threads (the main one and N-1
+ * more) that all sleep until killed. Prints "ready <pid> <tid of the last
+ * thread>" once every thread runs. With exit-main the main thread then
+ * exits (pthread_exit), leaving a process whose leader is gone.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&lock);
 	printf("ready %d %ld\n", getpid(), n > 1 ? last_tid : (long)getpid());
 	fflush(stdout);
+	if (argc > 2 && !strcmp(argv[2], "exit-main"))
+		pthread_exit(NULL);
 	for (;;)
 		pause();
 }

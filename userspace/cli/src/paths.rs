@@ -3,11 +3,24 @@
 
 use vctx_lib::Entry;
 
-/// The canonical form of a path: a leading '/', no empty components, no
-/// trailing '/' ("web//app/" -> "/web/app", "" -> "/").
+/// The form the CLI sends and shows: a leading '/' and no trailing '/'
+/// ("web/app/" -> "/web/app", "" -> "/"). Empty components are kept
+/// ("/a//b"): the module refuses them with EINVAL, as the ABI says.
 pub fn normalize(path: &str) -> String {
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    format!("/{}", parts.join("/"))
+    if path.is_empty() || path == "/" {
+        return "/".to_owned();
+    }
+    let mut p = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    // One trailing slash is harmless ("/web/"); anything else malformed
+    // ("//", "/a//b") goes to the module as it is, to be refused there.
+    if p.len() > 1 && p.ends_with('/') && !p[..p.len() - 1].ends_with('/') {
+        p.pop();
+    }
+    p
 }
 
 /// The path of child `name` of the context at (normalised) `parent`.
@@ -62,7 +75,11 @@ pub(crate) mod tests {
         assert_eq!(normalize("/"), "/");
         assert_eq!(normalize(""), "/");
         assert_eq!(normalize("web"), "/web");
-        assert_eq!(normalize("//web//app/"), "/web/app");
+        assert_eq!(normalize("/web/app/"), "/web/app");
+        // Malformed paths are passed on unchanged, for the module to refuse.
+        assert_eq!(normalize("//"), "//");
+        assert_eq!(normalize("/a//b"), "/a//b");
+        assert_eq!(normalize("//web//app/"), "//web//app");
     }
 
     #[test]

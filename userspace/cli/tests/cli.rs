@@ -119,7 +119,7 @@ fn bad_arguments_are_usage_errors() {
 #[test]
 fn ioctl_errors_name_the_path_on_one_line() {
     vctx_at("/dev/null")
-        .args(["info", "web//app/"])
+        .args(["info", "web/app/"])
         .assert()
         .code(1)
         .stdout("")
