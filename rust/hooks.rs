@@ -27,6 +27,7 @@ use kernel::prelude::*;
 
 mod fork_admission;
 mod ftrace;
+mod guard;
 mod proc;
 mod sched;
 mod signal;

@@ -19,29 +19,17 @@
 //! All three are static functions: if the kernel inlines or renames one,
 //! the module refuses to load (`Documentation/hooks.rst`).
 
-use kernel::{bindings, ffi::c_ulong, prelude::*};
+use kernel::{
+    bindings,
+    ffi::{c_long, c_ulong},
+    prelude::*,
+};
 
 use super::ftrace::{Call, FtraceHook};
-use crate::isolation::{self, Access};
+use super::guard::{guard, guard_task_arg};
+use crate::isolation::Access;
 use crate::state;
 use crate::task::TaskRef;
-
-/// Denies with `err` if the calling process may not see task argument 1.
-///
-/// # Safety
-///
-/// `fregs` are the registers of an ftrace callback for a function whose
-/// argument 1 is a valid `struct task_struct *`.
-unsafe fn check_task_arg(fregs: *mut bindings::ftrace_regs, ret: kernel::ffi::c_long) {
-    let Some(st) = state::get() else { return };
-    // SAFETY: this invocation's registers, by the function's contract.
-    let call = unsafe { Call::new(fregs) };
-    let t = call.arg(1) as *mut bindings::task_struct;
-    // SAFETY: argument 1 is a valid task, by the function's contract.
-    if !unsafe { isolation::allowed(st, t, Access::See) } {
-        call.return_value(ret);
-    }
-}
 
 /// # Safety
 ///
@@ -54,7 +42,7 @@ unsafe extern "C" fn on_has_pid_permissions(
 ) {
     // SAFETY: `has_pid_permissions(fs_info, task, min)`: arg 1 is the task.
     // Returning 0 is returning false: invisible.
-    unsafe { check_task_arg(fregs, 0) };
+    unsafe { guard_task_arg(fregs, 1, Access::See, 0) };
 }
 
 /// # Safety
@@ -67,7 +55,7 @@ unsafe extern "C" fn on_proc_pid_instantiate(
     fregs: *mut bindings::ftrace_regs,
 ) {
     // SAFETY: `proc_pid_instantiate(dentry, task, ptr)`: arg 1 is the task.
-    unsafe { check_task_arg(fregs, ENOENT.to_errno() as kernel::ffi::c_long) };
+    unsafe { guard_task_arg(fregs, 1, Access::See, ENOENT.to_errno() as c_long) };
 }
 
 /// # Safety
@@ -79,8 +67,7 @@ unsafe extern "C" fn on_proc_pid_permission(
     _op: *mut bindings::ftrace_ops,
     fregs: *mut bindings::ftrace_regs,
 ) {
-    let Some(st) = state::get() else { return };
-    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
         return;
     }
     // SAFETY: this invocation's registers.
@@ -91,9 +78,7 @@ unsafe extern "C" fn on_proc_pid_permission(
         return;
     };
     // SAFETY: `t` is valid: the reference is held until it drops.
-    if !unsafe { isolation::allowed(st, t.as_ptr(), Access::See) } {
-        call.fail(ENOENT);
-    }
+    unsafe { guard(&call, t.as_ptr(), Access::See, ENOENT.to_errno() as c_long) };
 }
 
 /// The three overrides.

@@ -21,29 +21,17 @@
 //! the module-only way to make an LSM decision on an unpatched kernel
 //! (`Documentation/hooks.rst`).
 
-use kernel::{bindings, ffi::c_ulong, prelude::*};
+use kernel::{
+    bindings,
+    ffi::{c_long, c_ulong},
+    prelude::*,
+};
 
 use super::ftrace::{Call, FtraceHook};
-use crate::isolation::{self, Access};
+use super::guard::{guard, guard_task_arg};
+use crate::isolation::Access;
 use crate::state;
 use crate::task::TaskRef;
-
-/// Fails the call with ESRCH if the caller may not touch task argument 0.
-///
-/// # Safety
-///
-/// `fregs` are the registers of an ftrace callback for a function whose
-/// argument 0 is a valid `struct task_struct *`.
-unsafe fn check_target(fregs: *mut bindings::ftrace_regs) {
-    let Some(st) = state::get() else { return };
-    // SAFETY: this invocation's registers, by the function's contract.
-    let call = unsafe { Call::new(fregs) };
-    let t = call.arg(0) as *mut bindings::task_struct;
-    // SAFETY: argument 0 is a valid task, by the function's contract.
-    if !unsafe { isolation::allowed(st, t, Access::Touch) } {
-        call.fail(ESRCH);
-    }
-}
 
 /// # Safety
 ///
@@ -55,7 +43,7 @@ unsafe extern "C" fn on_task_kill(
     fregs: *mut bindings::ftrace_regs,
 ) {
     // SAFETY: `security_task_kill(p, ...)`: arg 0 is the target task.
-    unsafe { check_target(fregs) };
+    unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
 }
 
 /// # Safety
@@ -68,7 +56,7 @@ unsafe extern "C" fn on_ptrace_access_check(
     fregs: *mut bindings::ftrace_regs,
 ) {
     // SAFETY: `security_ptrace_access_check(child, mode)`: arg 0 is the target.
-    unsafe { check_target(fregs) };
+    unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
 }
 
 /// # Safety
@@ -80,8 +68,7 @@ unsafe extern "C" fn on_kill_pid_info_type(
     _op: *mut bindings::ftrace_ops,
     fregs: *mut bindings::ftrace_regs,
 ) {
-    let Some(st) = state::get() else { return };
-    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
         return;
     }
     // SAFETY: this invocation's registers.
@@ -92,9 +79,7 @@ unsafe extern "C" fn on_kill_pid_info_type(
         return;
     };
     // SAFETY: `t` is valid while the reference is held.
-    if !unsafe { isolation::allowed(st, t.as_ptr(), Access::Touch) } {
-        call.fail(ESRCH);
-    }
+    unsafe { guard(&call, t.as_ptr(), Access::Touch, ESRCH.to_errno() as c_long) };
 }
 
 /// The three overrides.

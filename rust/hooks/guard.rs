@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The one decision every isolation override makes: may the caller reach
+//! the task this call is about? If not, the call returns a verdict.
+
+use kernel::{bindings, ffi::c_long};
+
+use super::ftrace::Call;
+use crate::isolation::{self, Access};
+use crate::state;
+
+/// Makes the hooked call return `ret` without running unless the calling
+/// process may `access` task `t`.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(super) unsafe fn guard(call: &Call, t: *mut bindings::task_struct, access: Access, ret: c_long) {
+    let Some(st) = state::get() else { return };
+    // SAFETY: valid task, by the function's contract.
+    if !unsafe { isolation::allowed(st, t, access) } {
+        call.return_value(ret);
+    }
+}
+
+/// [`guard`] for a hooked function whose argument `n` is the task.
+///
+/// # Safety
+///
+/// `fregs` are the registers of an ftrace callback for a function whose
+/// argument `n` is a valid `struct task_struct *`.
+pub(super) unsafe fn guard_task_arg(
+    fregs: *mut bindings::ftrace_regs,
+    n: u32,
+    access: Access,
+    ret: c_long,
+) {
+    // SAFETY: this invocation's registers, by the function's contract.
+    let call = unsafe { Call::new(fregs) };
+    let t = call.arg(n) as *mut bindings::task_struct;
+    // SAFETY: argument `n` is a valid task, by the function's contract.
+    unsafe { guard(&call, t, access, ret) };
+}
