@@ -521,7 +521,7 @@ clean_tree "ctx_abi"
 
 # ------------------------------------------------------------------ stress
 
-# 8 loops at once, each in its own /s$i: create, exec, exec --new, enter
+# 8 loops at once for 30 s, each in its own /s$i: create, exec, exec --new, enter
 # down, destroy; all of them listing the whole tree as it changes.
 stress_loop() {
 	_i=$1 _end=$2 _n=0 _bad=0
@@ -549,7 +549,7 @@ stress_loop() {
 	done
 	echo "loop $_i: $_n rounds, $_bad failures"
 }
-end=$(($(now_cs) + 2000))
+end=$(($(now_cs) + 3000))
 sp=
 for i in 1 2 3 4 5 6 7 8; do
 	stress_loop $i $end >/tmp/stress.$i 2>&1 &
