@@ -49,7 +49,12 @@ pub(crate) struct Inner {
 
 /// The module's state. Lives in the module object, pinned, from before the
 /// hooks are registered until after they are gone.
-#[pin_data]
+///
+/// A linked context and its parent reference each other (the parent's
+/// child list, the child's `parent`), so dropping the state takes the
+/// tree apart first (`PinnedDrop`); otherwise every context still linked
+/// at unload would leak.
+#[pin_data(PinnedDrop)]
 pub(crate) struct State {
     #[pin]
     pub(crate) lock: SpinLock<Inner>,
@@ -130,6 +135,29 @@ impl State {
     /// Hides `self` from hooks registered later (none should be).
     pub(crate) fn unpublish(&self) {
         STATE.store(0, Release);
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for State {
+    fn drop(self: Pin<&mut Self>) {
+        let mut inner = self.lock.lock();
+        let members = core::mem::take(&mut inner.members);
+        if let Some(root) = inner.root.take() {
+            detach_subtree(&mut inner, &root);
+        }
+        drop(inner);
+        drop(members);
+    }
+}
+
+/// Empties the child lists of `ctx` and all its descendants, breaking the
+/// parent/child reference cycles. Recursion is bounded by `DEPTH_MAX`.
+fn detach_subtree(inner: &mut Inner, ctx: &Context) {
+    let children = core::mem::take(&mut ctx.st.access_mut(inner).children);
+    for child in children.values() {
+        child.st.access_mut(inner).linked = false;
+        detach_subtree(inner, child);
     }
 }
 
