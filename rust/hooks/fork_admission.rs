@@ -8,28 +8,22 @@
 //! Denied: any task creation by a process whose context subtree is being
 //! killed (EAGAIN), so that nothing escapes the sweep.
 
-use kernel::ffi::c_ulong;
-use kernel::{bindings, prelude::*};
+use kernel::prelude::*;
 
-use super::ftrace::{Call, FtraceHook};
+use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use crate::{membership, state};
 
-/// # Safety
-///
-/// Called by ftrace at the entry of `security_task_alloc`.
-unsafe extern "C" fn on_task_alloc(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    let Some(st) = state::get() else { return };
-    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
-        return;
-    }
-    if let Err(e) = membership::admit_fork(st) {
-        // SAFETY: `fregs` are this invocation's registers.
-        unsafe { Call::new(fregs) }.fail(e);
+ftrace_callback! {
+    /// `security_task_alloc(task, clone_flags)`: -EAGAIN during a kill.
+    fn on_task_alloc(fregs) {
+        let Some(st) = state::get() else { return };
+        if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+            return;
+        }
+        if let Err(e) = membership::admit_fork(st) {
+            // SAFETY: `fregs` are this invocation's registers.
+            unsafe { Call::new(fregs) }.fail(e);
+        }
     }
 }
 

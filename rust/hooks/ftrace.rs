@@ -31,6 +31,26 @@ pub(crate) type Callback = unsafe extern "C" fn(
     fregs: *mut bindings::ftrace_regs,
 );
 
+/// Defines an ftrace callback: `fn name(fregs) { body }` becomes the
+/// `extern "C"` function ftrace calls, with the registers in `fregs`.
+macro_rules! ftrace_callback {
+    ($(#[doc = $doc:literal])* fn $name:ident($fregs:ident) $body:block) => {
+        $(#[doc = $doc])*
+        ///
+        /// # Safety
+        ///
+        /// Called by ftrace at the entry of the hooked function, with that
+        /// invocation's registers.
+        unsafe extern "C" fn $name(
+            _ip: kernel::ffi::c_ulong,
+            _parent_ip: kernel::ffi::c_ulong,
+            _op: *mut kernel::bindings::ftrace_ops,
+            $fregs: *mut kernel::bindings::ftrace_regs,
+        ) $body
+    };
+}
+pub(super) use ftrace_callback;
+
 /// The arguments of a hooked call, and the way to fail it.
 pub(crate) struct Call {
     fregs: *mut bindings::ftrace_regs,

@@ -8,6 +8,7 @@ use kernel::{bindings, ffi::c_long};
 use super::ftrace::Call;
 use crate::isolation::{self, Access};
 use crate::state;
+use crate::task::TaskRef;
 
 /// Makes the hooked call return `ret` without running unless the calling
 /// process may `access` task `t`.
@@ -40,4 +41,28 @@ pub(super) unsafe fn guard_task_arg(
     let t = call.arg(n) as *mut bindings::task_struct;
     // SAFETY: argument `n` is a valid task, by the function's contract.
     unsafe { guard(&call, t, access, ret) };
+}
+
+/// [`guard`] for a hooked function whose task `find` derives from the
+/// call's arguments (and holds a reference to); nothing is looked up while
+/// no context has members.
+///
+/// # Safety
+///
+/// `fregs` are the registers of an ftrace callback, and `find` may rely on
+/// what the hooked function's prototype says of its arguments.
+pub(super) unsafe fn guard_found(
+    fregs: *mut bindings::ftrace_regs,
+    find: impl FnOnce(&Call) -> Option<TaskRef>,
+    access: Access,
+    ret: c_long,
+) {
+    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
+        return;
+    }
+    // SAFETY: this invocation's registers, by the function's contract.
+    let call = unsafe { Call::new(fregs) };
+    let Some(t) = find(&call) else { return };
+    // SAFETY: `t` is valid while its reference is held.
+    unsafe { guard(&call, t.as_ptr(), access, ret) };
 }

@@ -19,66 +19,39 @@
 //! All three are static functions: if the kernel inlines or renames one,
 //! the module refuses to load (`Documentation/hooks.rst`).
 
-use kernel::{
-    bindings,
-    ffi::{c_long, c_ulong},
-    prelude::*,
-};
+use kernel::{ffi::c_long, prelude::*};
 
-use super::ftrace::{Call, FtraceHook};
-use super::guard::{guard, guard_task_arg};
+use super::ftrace::{ftrace_callback, Call, FtraceHook};
+use super::guard::{guard_found, guard_task_arg};
 use crate::isolation::Access;
-use crate::state;
 use crate::task::TaskRef;
 
-/// # Safety
-///
-/// Called by ftrace at the entry of `has_pid_permissions`.
-unsafe extern "C" fn on_has_pid_permissions(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    // SAFETY: `has_pid_permissions(fs_info, task, min)`: arg 1 is the task.
-    // Returning 0 is returning false: invisible.
-    unsafe { guard_task_arg(fregs, 1, Access::See, 0) };
-}
-
-/// # Safety
-///
-/// Called by ftrace at the entry of `proc_pid_instantiate`.
-unsafe extern "C" fn on_proc_pid_instantiate(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    // SAFETY: `proc_pid_instantiate(dentry, task, ptr)`: arg 1 is the task.
-    unsafe { guard_task_arg(fregs, 1, Access::See, ENOENT.to_errno() as c_long) };
-}
-
-/// # Safety
-///
-/// Called by ftrace at the entry of `proc_pid_permission`.
-unsafe extern "C" fn on_proc_pid_permission(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
-        return;
+ftrace_callback! {
+    /// `has_pid_permissions(fs_info, task, hide_pid_min)`: false hides it.
+    fn on_has_pid_permissions(fregs) {
+        // SAFETY: arg 1 is the task. Returning 0 is returning false.
+        unsafe { guard_task_arg(fregs, 1, Access::See, 0) };
     }
-    // SAFETY: this invocation's registers.
-    let call = unsafe { Call::new(fregs) };
-    // SAFETY: `proc_pid_permission(idmap, inode, mask)`: arg 1 is a valid
-    // inode of a `/proc/<pid>` directory.
-    let Some(t) = (unsafe { TaskRef::of_proc_inode(call.arg(1) as *mut core::ffi::c_void) }) else {
-        return;
-    };
-    // SAFETY: `t` is valid: the reference is held until it drops.
-    unsafe { guard(&call, t.as_ptr(), Access::See, ENOENT.to_errno() as c_long) };
+}
+
+ftrace_callback! {
+    /// `proc_pid_instantiate(dentry, task, ptr)`: ERR_PTR(-ENOENT).
+    fn on_proc_pid_instantiate(fregs) {
+        // SAFETY: arg 1 is the task.
+        unsafe { guard_task_arg(fregs, 1, Access::See, ENOENT.to_errno() as c_long) };
+    }
+}
+
+ftrace_callback! {
+    /// `proc_pid_permission(idmap, inode, mask)`: -ENOENT.
+    fn on_proc_pid_permission(fregs) {
+        let find = |call: &Call| {
+            // SAFETY: arg 1 is a valid inode of a `/proc/<pid>` directory.
+            unsafe { TaskRef::of_proc_inode(call.arg(1) as *mut core::ffi::c_void) }
+        };
+        // SAFETY: `find` reads the argument the prototype says it is.
+        unsafe { guard_found(fregs, find, Access::See, ENOENT.to_errno() as c_long) };
+    }
 }
 
 /// The three overrides.

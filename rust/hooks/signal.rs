@@ -21,65 +21,39 @@
 //! the module-only way to make an LSM decision on an unpatched kernel
 //! (`Documentation/hooks.rst`).
 
-use kernel::{
-    bindings,
-    ffi::{c_long, c_ulong},
-    prelude::*,
-};
+use kernel::{ffi::c_long, prelude::*};
 
-use super::ftrace::{Call, FtraceHook};
-use super::guard::{guard, guard_task_arg};
+use super::ftrace::{ftrace_callback, Call, FtraceHook};
+use super::guard::{guard_found, guard_task_arg};
 use crate::isolation::Access;
-use crate::state;
 use crate::task::TaskRef;
 
-/// # Safety
-///
-/// Called by ftrace at the entry of `security_task_kill`.
-unsafe extern "C" fn on_task_kill(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    // SAFETY: `security_task_kill(p, ...)`: arg 0 is the target task.
-    unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
-}
-
-/// # Safety
-///
-/// Called by ftrace at the entry of `security_ptrace_access_check`.
-unsafe extern "C" fn on_ptrace_access_check(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    // SAFETY: `security_ptrace_access_check(child, mode)`: arg 0 is the target.
-    unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
-}
-
-/// # Safety
-///
-/// Called by ftrace at the entry of `kill_pid_info_type`.
-unsafe extern "C" fn on_kill_pid_info_type(
-    _ip: c_ulong,
-    _parent_ip: c_ulong,
-    _op: *mut bindings::ftrace_ops,
-    fregs: *mut bindings::ftrace_regs,
-) {
-    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
-        return;
+ftrace_callback! {
+    /// `security_task_kill(p, info, sig, cred)`: -ESRCH.
+    fn on_task_kill(fregs) {
+        // SAFETY: arg 0 is the target task.
+        unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
     }
-    // SAFETY: this invocation's registers.
-    let call = unsafe { Call::new(fregs) };
-    // SAFETY: `kill_pid_info_type(sig, info, pid, type)`: arg 2 is a valid
-    // `struct pid` held by the caller.
-    let Some(t) = (unsafe { TaskRef::of_pid(call.arg(2) as *mut bindings::pid) }) else {
-        return;
-    };
-    // SAFETY: `t` is valid while the reference is held.
-    unsafe { guard(&call, t.as_ptr(), Access::Touch, ESRCH.to_errno() as c_long) };
+}
+
+ftrace_callback! {
+    /// `security_ptrace_access_check(child, mode)`: -ESRCH.
+    fn on_ptrace_access_check(fregs) {
+        // SAFETY: arg 0 is the target task.
+        unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
+    }
+}
+
+ftrace_callback! {
+    /// `kill_pid_info_type(sig, info, pid, type)`: -ESRCH before its loop.
+    fn on_kill_pid_info_type(fregs) {
+        let find = |call: &Call| {
+            // SAFETY: arg 2 is a valid `struct pid` the caller holds.
+            unsafe { TaskRef::of_pid(call.arg(2) as *mut kernel::bindings::pid) }
+        };
+        // SAFETY: `find` reads the argument the prototype says it is.
+        unsafe { guard_found(fregs, find, Access::Touch, ESRCH.to_errno() as c_long) };
+    }
 }
 
 /// The three overrides.
