@@ -19,7 +19,7 @@ use kernel::{
 use crate::context::Context;
 use crate::ioctl_arg::Arg;
 use crate::name::{self, Name, PATH_MAX};
-use crate::state::{self, State};
+use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
 use crate::{kill, listing, membership, registry, wait};
@@ -133,6 +133,44 @@ fn write_entries<T: AsBytes>(addr: u64, entry_size: u32, entries: &[T]) -> Resul
     Ok(())
 }
 
+/// Fills a buffer under the lock: sized by `size` under it, allocated
+/// without it, filled by `fill` under it again; if the tree grew in
+/// between (`fill` says EAGAIN), once more.
+fn filled<T>(
+    st: &State,
+    size: impl Fn(&Inner) -> usize,
+    fill: impl Fn(&Inner, &mut KVec<T>) -> Result,
+) -> Result<KVec<T>> {
+    loop {
+        let n = size(&st.lock.lock());
+        let mut out = KVec::with_capacity(n, GFP_KERNEL)?;
+        match fill(&st.lock.lock(), &mut out) {
+            Ok(()) => return Ok(out),
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Answers a LIST-like request whose `count` is set: the entries and the
+/// request, or ERANGE (and the request, for the count) if they do not fit.
+fn answer_array<R: AsBytes, T: AsBytes>(
+    arg: &Arg,
+    req: &R,
+    capacity: u32,
+    addr: u64,
+    entry_size: u32,
+    entries: &[T],
+) -> Result<isize> {
+    if entries.len() > capacity as usize {
+        arg.write(req)?;
+        return Err(ERANGE);
+    }
+    write_entries(addr, entry_size, entries)?;
+    arg.write(req)?;
+    Ok(0)
+}
+
 /// `VCTX_IOC_VERSION`: the ABI version and feature bits. Unprivileged.
 fn version(arg: &Arg) -> Result<isize> {
     let req: vctx_version = arg.read()?;
@@ -218,27 +256,17 @@ fn list(st: &State, arg: &Arg) -> Result<isize> {
     let recursive = req.flags & VCTX_LIST_RECURSIVE != 0;
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
-    let entries = loop {
-        let n = listing::count(&st.lock.lock(), &ctx, recursive);
-        let mut out = KVec::with_capacity(n, GFP_KERNEL)?;
-        let inner = st.lock.lock();
-        match listing::fill(&inner, &ctx, &view, 0, recursive, &mut out) {
-            Ok(()) => {
-                listing::add_threads(&inner, &mut out);
-                break out;
-            }
-            Err(e) if e == EAGAIN => continue,
-            Err(e) => return Err(e),
-        }
-    };
+    let entries = filled(
+        st,
+        |inner| listing::count(inner, &ctx, recursive),
+        |inner, out| {
+            listing::fill(inner, &ctx, &view, 0, recursive, out)?;
+            listing::add_threads(inner, out);
+            Ok(())
+        },
+    )?;
     req.count = entries.len() as u32;
-    if entries.len() > req.capacity as usize {
-        arg.write(&req)?;
-        return Err(ERANGE);
-    }
-    write_entries(req.entries, req.entry_size, &entries)?;
-    arg.write(&req)?;
-    Ok(0)
+    answer_array(arg, &req, req.capacity, req.entries, req.entry_size, &entries)
 }
 
 /// `VCTX_IOC_INFO`. Unprivileged within the caller's subtree.
@@ -316,24 +344,13 @@ fn pids(st: &State, arg: &Arg) -> Result<isize> {
     let recursive = req.flags & VCTX_LIST_RECURSIVE != 0;
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
-    let entries = loop {
-        let n = st.nr_members.load(kernel::sync::atomic::Relaxed);
-        let mut out = KVec::with_capacity(n + 1, GFP_KERNEL)?;
-        let inner = st.lock.lock();
-        match listing::pids(&inner, &ctx, recursive, &mut out) {
-            Ok(()) => break out,
-            Err(e) if e == EAGAIN => continue,
-            Err(e) => return Err(e),
-        }
-    };
+    let entries = filled(
+        st,
+        |_| st.nr_members.load(kernel::sync::atomic::Relaxed) + 1,
+        |inner, out| listing::pids(inner, &ctx, recursive, out),
+    )?;
     req.count = entries.len() as u32;
-    if entries.len() > req.capacity as usize {
-        arg.write(&req)?;
-        return Err(ERANGE);
-    }
-    write_entries(req.entries, req.entry_size, &entries)?;
-    arg.write(&req)?;
-    Ok(0)
+    answer_array(arg, &req, req.capacity, req.entries, req.entry_size, &entries)
 }
 
 /// `VCTX_IOC_KILL`. Needs CAP_SYS_ADMIN.

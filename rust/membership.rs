@@ -167,7 +167,7 @@ pub(crate) fn admit_fork(state: &State) -> Result {
     Ok(())
 }
 
-/// The context `t`'s process is in.
+/// The context of the process whose group key is `key` (the root if none).
 pub(crate) fn context_of(inner: &Inner, key: GroupKey) -> Result<Arc<Context>> {
     match inner.members.get(&key) {
         Some(m) => Ok(m.ctx.clone()),

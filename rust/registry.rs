@@ -21,10 +21,7 @@ use crate::uapi::*;
 /// The context of the calling process: the one its group is a member of,
 /// or the root.
 pub(crate) fn caller_context(inner: &Inner) -> Result<Arc<Context>> {
-    match inner.members.get(&task::current_key()) {
-        Some(m) => Ok(m.ctx.clone()),
-        None => Ok(inner.root()?.clone()),
-    }
+    crate::membership::context_of(inner, task::current_key())
 }
 
 /// Follows `names` down from `from`; ENOENT if any is missing.
