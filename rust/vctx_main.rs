@@ -24,6 +24,7 @@
 
 use kernel::prelude::*;
 
+mod accounting;
 mod chardev;
 mod context;
 mod device;
@@ -39,6 +40,7 @@ mod registry;
 mod state;
 mod task;
 mod uapi;
+mod virt;
 mod wait;
 
 module! {

@@ -47,6 +47,10 @@
 #define VCTX_FEAT_KILL		(1ULL << 3)	/* recursive kill with escalation */
 #define VCTX_FEAT_WAIT		(1ULL << 4)	/* wait until empty */
 #define VCTX_FEAT_ISOLATION	(1ULL << 5)	/* /proc filtering, signal and ptrace barriers */
+#define VCTX_FEAT_ACCOUNTING	(1ULL << 6)	/* counters: stat, snapshot, final record */
+#define VCTX_FEAT_LIMITS	(1ULL << 7)	/* nproc, nthreads, rss limits; checkpoints */
+#define VCTX_FEAT_EVENTS	(1ULL << 8)	/* read()/poll() of limit events */
+/* Reserved: 1 << 9 virtualized /proc views, 1 << 10 namespaces, 1 << 11 seal. */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -55,7 +59,9 @@
  */
 #define VCTX_CTX_EPHEMERAL	(1U << 0)	/* destroyed when it empties */
 #define VCTX_CTX_SPECTATOR	(1U << 1)	/* sees every process in /proc (not signal/ptrace) */
+#define VCTX_CTX_NOVIRT		(1U << 2)	/* host values in /proc views (issue 6; inherited) */
 #define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
+#define VCTX_CTX_SEALED		(1U << 17)	/* read-only: sealed (issue 7) */
 #define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR)
 
 /*
@@ -65,6 +71,170 @@ struct vctx_str {
 	__u64 ptr;		/* user address of the bytes */
 	__u32 len;		/* length in bytes, at most VCTX_PATH_MAX */
 	__u32 __pad;		/* must be zero */
+};
+
+/*
+ * Accounting (VCTX_FEAT_ACCOUNTING). A context's figures are "self" (its
+ * own member processes) or "subtree" (itself and all descendants). Totals
+ * of exited processes are folded in at exit; live processes are summed
+ * when read, under the same lock, so a reading is consistent and no
+ * counter ever goes backwards. A process that enters a context brings
+ * none of its past: it counts from the moment it joined.
+ */
+struct vctx_counters {
+	__u64 processes;	/* member processes now */
+	__u64 threads;		/* their tasks now */
+	__u64 forks;		/* processes created by fork/clone, ever */
+	__u64 execs;		/* successful execve calls, ever */
+	__u64 exits;		/* member processes that exited, ever */
+	__u64 cpu_user_ns;	/* CPU time in user mode */
+	__u64 cpu_system_ns;	/* CPU time in the kernel */
+	__u64 rss_bytes;	/* resident memory now; each address space once */
+	__u64 rss_peak_bytes;	/* highest rss_bytes seen (sampled: Documentation/accounting.rst) */
+	__u64 io_read_bytes;	/* bytes read by read-like syscalls, any file (rchar) */
+	__u64 io_write_bytes;	/* bytes written, any file (wchar) */
+	__u64 io_storage_read_bytes;	/* fetched from storage (read_bytes) */
+	__u64 io_storage_write_bytes;	/* sent to storage (write_bytes) */
+	__u64 nvcsw;		/* voluntary context switches */
+	__u64 nivcsw;		/* involuntary context switches */
+	__u64 limit_hits;	/* failures of all limits of the context */
+};
+
+/* Resources with limits: the index into vctx_limit arrays. */
+#define VCTX_RES_NPROC		0	/* processes of the subtree: enforced */
+#define VCTX_RES_NTHREADS	1	/* tasks of the subtree: enforced */
+#define VCTX_RES_RSS		2	/* bytes of the subtree: soft, never enforced */
+#define VCTX_RES_COUNT		3
+
+/* A limit of "max": unlimited. */
+#define VCTX_LIMIT_NONE		(~0ULL)
+
+/*
+ * One limit, beancounter style. A fork, clone or enter that would take
+ * held above limit, in the context or any ancestor, fails with EAGAIN and
+ * counts a failure where the limit is; the rss limit is soft: crossing it
+ * upwards counts a failure and emits an event, nothing is refused.
+ */
+struct vctx_limit {
+	__u64 held;		/* use now, by the subtree */
+	__u64 peak;		/* highest held (since the reader's checkpoint, VCTX_STAT_WINDOW) */
+	__u64 limit;		/* VCTX_LIMIT_NONE: unlimited */
+	__u64 failures;		/* refusals (rss: upward crossings) */
+};
+
+/* vctx_stat.flags */
+#define VCTX_STAT_WINDOW	(1U << 0)	/* peaks since this open file's checkpoint */
+#define VCTX_STAT_FLAGS		(VCTX_STAT_WINDOW)
+
+/*
+ * VCTX_IOC_STAT: the figures of one context. Unprivileged within the
+ * caller's subtree. With VCTX_STAT_WINDOW the limit peaks are those since
+ * the checkpoint this open file took on the context (ENOENT if it took
+ * none); other readers are not affected.
+ */
+struct vctx_stat {
+	__u32 size;
+	__u32 flags;		/* VCTX_STAT_* */
+	struct vctx_str path;
+	__u64 id;		/* out */
+	__u64 now_ns;		/* out: CLOCK_BOOTTIME of the reading */
+	__u64 created_ns;	/* out: CLOCK_BOOTTIME of the creation */
+	__u64 loadavg[3];	/* out: subtree 1/5/15-minute load, 1.0 = 2048 (as avenrun) */
+	__u32 nr_running;	/* out: subtree tasks runnable now */
+	__s32 last_pid;		/* out: the latest process created in the subtree (0: none) */
+	__u32 ctx_flags;	/* out: VCTX_CTX_* */
+	__u32 __pad;
+	struct vctx_counters self;	/* out */
+	struct vctx_counters subtree;	/* out */
+	struct vctx_limit limits[VCTX_RES_COUNT];	/* out: of this context */
+};
+
+/* One context of a snapshot (VCTX_IOC_SNAPSHOT). */
+struct vctx_snap_entry {
+	__u64 id;
+	__u64 parent_id;	/* VCTX_ID_NONE for the snapshot's root */
+	__u32 depth;		/* 0 for the snapshot's root */
+	__u32 flags;		/* VCTX_CTX_* */
+	__u64 created_ns;
+	char name[VCTX_NAME_MAX + 1];	/* "" for the caller's own root */
+	struct vctx_counters self;
+	struct vctx_counters subtree;
+	struct vctx_limit limits[VCTX_RES_COUNT];
+};
+
+/*
+ * VCTX_IOC_SNAPSHOT: a context and its whole subtree (pre-order, children
+ * by name), every figure taken under one lock: one consistent reading.
+ * entry_size, capacity and ERANGE (count = entries needed) as for
+ * VCTX_IOC_LIST. Unprivileged within the caller's subtree.
+ */
+struct vctx_snapshot {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 entries;		/* user address of an array of vctx_snap_entry */
+	__u32 entry_size;	/* in: sizeof(struct vctx_snap_entry) as the caller knows it */
+	__u32 capacity;		/* in: entries the array holds */
+	__u32 count;		/* out: entries written (or needed, on ERANGE) */
+	__u32 __pad;
+	__u64 now_ns;		/* out: CLOCK_BOOTTIME of the reading */
+};
+
+/*
+ * VCTX_IOC_SET_LIMIT: sets the limits whose bit (1 << VCTX_RES_*) is in
+ * mask to limit[res]; the other entries must be zero. A limit below what
+ * is held is allowed (nothing is killed; growth fails until use drops).
+ * Needs CAP_SYS_ADMIN; from inside a sealed context, raising is EPERM.
+ */
+struct vctx_set_limit {
+	__u32 size;
+	__u32 mask;		/* 1 << VCTX_RES_* */
+	struct vctx_str path;
+	__u64 limit[VCTX_RES_COUNT];	/* VCTX_LIMIT_NONE: unlimited */
+	__u64 __pad;
+};
+
+/*
+ * VCTX_IOC_CHECKPOINT: starts (or restarts) this open file's peak window
+ * on a context: from now on VCTX_STAT_WINDOW reports the peaks since this
+ * moment to this file only. At most VCTX_CHECKPOINTS_MAX contexts per
+ * open file (ENOSPC). Unprivileged within the caller's subtree.
+ */
+#define VCTX_CHECKPOINTS_MAX	64
+struct vctx_checkpoint {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 id;		/* out: the context */
+};
+
+/*
+ * Events (VCTX_FEAT_EVENTS): read() on an open /dev/vctx returns whole
+ * struct vctx_event records (EINVAL if the buffer holds none), oldest
+ * first, each open file with its own cursor starting at open. poll()
+ * reports POLLIN while records are waiting. The module keeps the latest
+ * VCTX_EVENTS_KEPT records; a reader that falls further behind gets one
+ * VCTX_EVENT_OVERFLOW record saying how many it lost, never blocks the
+ * kernel. A reader sees the events of contexts within its own subtree.
+ */
+#define VCTX_EVENTS_KEPT	1024
+
+#define VCTX_EVENT_LIMIT	1	/* a limit refused something (rss: was crossed) */
+#define VCTX_EVENT_OVERFLOW	2	/* this reader lost `lost` records before `seq` */
+
+struct vctx_event {
+	__u64 seq;		/* 1, 2, ... since the module loaded */
+	__u64 time_ns;		/* CLOCK_BOOTTIME */
+	__u32 type;		/* VCTX_EVENT_* */
+	__u32 resource;		/* VCTX_RES_* */
+	__u64 ctx_id;		/* the context whose limit it was */
+	__u64 origin_id;	/* the context of the process that hit it */
+	__u64 limit;
+	__u64 attempted;	/* the use the operation would have reached */
+	__u64 lost;		/* OVERFLOW: records this reader missed */
+	__s32 pid;		/* the thread that hit it (host pid; 0: none) */
+	__s32 tgid;		/* its process */
+	char comm[16];		/* its name, NUL-padded */
 };
 
 /* VCTX_IOC_VERSION: what the module speaks. Unprivileged. */
@@ -249,6 +419,9 @@ struct vctx_wait {
 	__u64 lifetime_ns;	/* out: creation until empty (or now) */
 	__u64 total_processes;	/* out: processes that ever joined */
 	__u64 id;		/* out */
+	/* Since VCTX_FEAT_ACCOUNTING: the final record of the subtree. */
+	struct vctx_counters totals;	/* out: lifetime totals (live figures 0) */
+	struct vctx_limit limits[VCTX_RES_COUNT];	/* out: lifetime peaks, failures */
 };
 
 #define VCTX_IOC_MAGIC		0xE7
@@ -263,5 +436,10 @@ struct vctx_wait {
 #define VCTX_IOC_PIDS		_IOWR(VCTX_IOC_MAGIC, 0x07, struct vctx_pids)
 #define VCTX_IOC_KILL		_IOWR(VCTX_IOC_MAGIC, 0x08, struct vctx_kill)
 #define VCTX_IOC_WAIT		_IOWR(VCTX_IOC_MAGIC, 0x09, struct vctx_wait)
+#define VCTX_IOC_STAT		_IOWR(VCTX_IOC_MAGIC, 0x0A, struct vctx_stat)
+#define VCTX_IOC_SNAPSHOT	_IOWR(VCTX_IOC_MAGIC, 0x0B, struct vctx_snapshot)
+#define VCTX_IOC_SET_LIMIT	_IOW(VCTX_IOC_MAGIC, 0x0C, struct vctx_set_limit)
+#define VCTX_IOC_CHECKPOINT	_IOWR(VCTX_IOC_MAGIC, 0x0D, struct vctx_checkpoint)
+/* Reserved: 0x10..0x1F namespaces, seal and flags. */
 
 #endif /* _UAPI_LINUX_VCTX_H */

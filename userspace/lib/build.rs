@@ -16,7 +16,11 @@ struct MacroTypes;
 
 impl ParseCallbacks for MacroTypes {
     fn int_macro(&self, name: &str, _value: i64) -> Option<IntKind> {
-        if name == "VCTX_ROOT_ID" || name == "VCTX_ID_NONE" || name.starts_with("VCTX_FEAT_") {
+        if name == "VCTX_ROOT_ID"
+            || name == "VCTX_ID_NONE"
+            || name == "VCTX_LIMIT_NONE"
+            || name.starts_with("VCTX_FEAT_")
+        {
             Some(IntKind::U64)
         } else if name.starts_with("VCTX_") {
             Some(IntKind::U32)

@@ -25,7 +25,15 @@ const _: () = assert!(size_of::<vctx_enter>() == 32);
 const _: () = assert!(size_of::<vctx_pid_entry>() == 16);
 const _: () = assert!(size_of::<vctx_pids>() == 48);
 const _: () = assert!(size_of::<vctx_kill>() == 48);
-const _: () = assert!(size_of::<vctx_wait>() == 56);
+const _: () = assert!(size_of::<vctx_wait>() == 280);
+const _: () = assert!(size_of::<vctx_counters>() == 128);
+const _: () = assert!(size_of::<vctx_limit>() == 32);
+const _: () = assert!(size_of::<vctx_stat>() == 440);
+const _: () = assert!(size_of::<vctx_snap_entry>() == 448);
+const _: () = assert!(size_of::<vctx_snapshot>() == 56);
+const _: () = assert!(size_of::<vctx_set_limit>() == 56);
+const _: () = assert!(size_of::<vctx_checkpoint>() == 32);
+const _: () = assert!(size_of::<vctx_event>() == 88);
 
 #[cfg(test)]
 mod tests;

@@ -96,7 +96,7 @@ mod tests {
             (VCTX_IOC_ENTER, w(6, 32), 0x4020_E706),
             (VCTX_IOC_PIDS, rw(7, 48), 0xC030_E707),
             (VCTX_IOC_KILL, rw(8, 48), 0xC030_E708),
-            (VCTX_IOC_WAIT, rw(9, 56), 0xC038_E709),
+            (VCTX_IOC_WAIT, rw(9, 280), 0xC118_E709),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

@@ -28,7 +28,7 @@ fn sizes() {
     assert_eq!(size_of::<vctx_pid_entry>(), 16);
     assert_eq!(size_of::<vctx_pids>(), 48);
     assert_eq!(size_of::<vctx_kill>(), 48);
-    assert_eq!(size_of::<vctx_wait>(), 56);
+    assert_eq!(size_of::<vctx_wait>(), 280);
 }
 
 #[test]
