@@ -21,6 +21,7 @@ use crate::context::Context;
 use crate::limits::{self, Limit, Window};
 use crate::state::{Inner, Member, State};
 use crate::uapi::{vctx_counters, VCTX_RES_COUNT, VCTX_RES_NPROC, VCTX_RES_NTHREADS, VCTX_RES_RSS};
+use crate::task::PidRef;
 use crate::usage::{Raw, Usage};
 
 /// The size of a page (x86-64).
@@ -105,12 +106,11 @@ pub(crate) fn fits_n(inner: &Inner, cap: usize) -> bool {
 
 /// The counters of `ctx` read now: `(own, subtree)`. Also records the RSS
 /// peaks and the held values of the limits (peaks, windows, the soft rss
-/// limit's crossings). `mms` must hold an entry per member ([`fits_n`]).
-pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, mms: &mut KVec<(u64, u64, bool)>) -> (vctx_counters, vctx_counters) {
+/// limit's crossings). `rss` is [`gather_rss`] of `ctx`, taken just before.
+pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, rss: &mut RssList) -> (vctx_counters, vctx_counters) {
     let mut own_use = Usage::default();
     let mut sub_use = Usage::default();
     let (mut own_threads, mut sub_threads) = (0u64, 0u64);
-    mms.clear();
     for m in inner.members.values_mut() {
         if !m.ctx.is_within(ctx) {
             continue;
@@ -123,12 +123,8 @@ pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, mms: &mut KVec<(u64, u
             own_use.add(&used);
             own_threads += raw.threads;
         }
-        if raw.mm != 0 {
-            // Sized by the caller for every member: cannot fail.
-            let _ = mms.push_within_capacity((raw.mm, raw.rss_pages, own));
-        }
     }
-    let (own_rss, sub_rss) = distinct_rss(mms);
+    let (own_rss, sub_rss) = distinct_rss(rss, ctx.id);
     note_rss(inner, ctx, own_rss, sub_rss);
     let st = ctx.st.access(inner);
     own_use.add(&st.acct.dead_own);
@@ -152,25 +148,58 @@ pub(crate) fn note_rss(inner: &mut Inner, ctx: &Context, own: u64, sub: u64) {
     a.rss_peak.sub = a.rss_peak.sub.max(sub);
 }
 
-/// RSS in bytes of the address spaces in `mms` (`(mm, pages, own)`),
-/// each counted once: `(own, all)`. Sorts `mms`.
-fn distinct_rss(mms: &mut KVec<(u64, u64, bool)>) -> (u64, u64) {
-    mms.sort_unstable_by_key(|e| e.0);
-    let (mut own, mut all) = (0u64, 0u64);
+/// Address spaces of members: `(mm, pages, context id)`.
+pub(crate) type RssList = KVec<(u64, u64, u64)>;
+
+/// The address spaces of the members in `within`'s subtree. Read without
+/// the state lock (it takes `task_lock()`, see `Raw::rss_of`): the member
+/// references are taken under it, the memory read after. RSS is a level,
+/// so a reading a moment older than the counters is still a true one.
+pub(crate) fn gather_rss(state: &State, within: &Context) -> Result<RssList> {
+    let pids = loop {
+        let n = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
+        let mut pids: KVec<(PidRef, u64)> = KVec::with_capacity(n, GFP_KERNEL)?;
+        let inner = state.lock.lock();
+        if !fits_n(&inner, n) {
+            continue;
+        }
+        for m in inner.members.values() {
+            if m.ctx.is_within(within) {
+                let _ = pids.push_within_capacity((m.pid.clone_ref(), m.ctx.id));
+            }
+        }
+        drop(inner);
+        break pids;
+    };
+    let mut out = KVec::with_capacity(pids.len(), GFP_KERNEL)?;
+    for (pid, id) in pids.iter() {
+        if let Some((mm, pages)) = Raw::rss_of(pid) {
+            let _ = out.push_within_capacity((mm, pages, *id));
+        }
+    }
+    drop(pids);
+    Ok(out)
+}
+
+/// RSS in bytes of the address spaces in `rss`, each counted once:
+/// `(of context own, of all)`. Sorts `rss`.
+fn distinct_rss(rss: &mut RssList, own: u64) -> (u64, u64) {
+    rss.sort_unstable_by_key(|e| e.0);
+    let (mut own_pages, mut all) = (0u64, 0u64);
     let mut i = 0;
-    while i < mms.len() {
-        let (mm, pages) = (mms[i].0, mms[i].1);
+    while i < rss.len() {
+        let (mm, pages) = (rss[i].0, rss[i].1);
         let mut is_own = false;
-        while i < mms.len() && mms[i].0 == mm {
-            is_own |= mms[i].2;
+        while i < rss.len() && rss[i].0 == mm {
+            is_own |= rss[i].2 == own;
             i += 1;
         }
         all += pages;
         if is_own {
-            own += pages;
+            own_pages += pages;
         }
     }
-    (own * PAGE_SIZE, all * PAGE_SIZE)
+    (own_pages * PAGE_SIZE, all * PAGE_SIZE)
 }
 
 /// The ABI counters of `ctx` (`sub`: subtree, else own) for use `u`,
@@ -211,13 +240,6 @@ pub(crate) fn add_use(c: &mut vctx_counters, u: &Usage, threads: u64) {
     c.nivcsw += u.nivcsw;
 }
 
-/// A buffer for [`read`] sized for the members now (allocated without the
-/// lock; check it with [`fits_n`] under it).
-pub(crate) fn mm_buffer(state: &State) -> Result<KVec<(u64, u64, bool)>> {
-    let n = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
-    Ok(KVec::with_capacity(n, GFP_KERNEL)?)
-}
-
 /// Resident memory of `ctx`'s subtree now, in bytes (each address space
 /// counted once).
 #[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
@@ -233,14 +255,9 @@ pub(crate) fn tasks(state: &State, ctx: &Arc<Context>) -> u64 {
 
 /// One consistent reading of `ctx`: `(own, subtree)`.
 pub(crate) fn reading(state: &State, ctx: &Arc<Context>) -> Result<(vctx_counters, vctx_counters)> {
-    loop {
-        let mut buf = mm_buffer(state)?;
-        let mut inner = state.lock.lock();
-        if !fits_n(&inner, buf.capacity()) {
-            continue;
-        }
-        return Ok(read(&mut inner, ctx, &mut buf));
-    }
+    let mut rss = gather_rss(state, ctx)?;
+    let mut inner = state.lock.lock();
+    Ok(read(&mut inner, ctx, &mut rss))
 }
 
 /// The tightest rss limit on `ctx`: its own or an ancestor's, in bytes.

@@ -61,10 +61,11 @@ pub(super) fn snapshot(st: &State, arg: &Arg) -> Result<isize> {
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
     let mut bufs = loop {
+        let mut rss = accounting::gather_rss(st, &ctx)?;
         let n = crate::listing::count(&st.lock.lock(), &ctx, true);
-        let mut b = Buffers::new(st, n)?;
+        let mut b = Buffers::new(n)?;
         let mut inner = st.lock.lock();
-        match snapshot::take(&mut inner, &ctx, &view, &mut b) {
+        match snapshot::take(&mut inner, &ctx, &view, &mut b, &mut rss) {
             Ok(()) => break b,
             Err(e) if e == EAGAIN => continue,
             Err(e) => return Err(e),

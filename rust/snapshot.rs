@@ -9,7 +9,7 @@ use kernel::{prelude::*, sync::Arc};
 use crate::accounting::{self, NPROC, NTHREADS, RSS};
 use crate::context::Context;
 use crate::limits;
-use crate::state::{Inner, State};
+use crate::state::Inner;
 use crate::uapi::{vctx_counters, vctx_limit, vctx_snap_entry, VCTX_RES_COUNT};
 use crate::usage::Usage;
 
@@ -40,19 +40,16 @@ pub(crate) fn held_of(sub: &vctx_counters) -> [u64; RES] {
 pub(crate) struct Buffers {
     ctxs: KVec<Arc<Context>>,
     index: KVec<(u64, usize)>,
-    mms: KVec<(u64, u64, usize)>,
     live: KVec<(Usage, u64)>,
     pub(crate) out: KVec<vctx_snap_entry>,
 }
 
 impl Buffers {
-    /// Room for `n` contexts and the members there are now.
-    pub(crate) fn new(state: &State, n: usize) -> Result<Self> {
-        let m = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
+    /// Room for `n` contexts.
+    pub(crate) fn new(n: usize) -> Result<Self> {
         Ok(Self {
             ctxs: KVec::with_capacity(n, GFP_KERNEL)?,
             index: KVec::with_capacity(n, GFP_KERNEL)?,
-            mms: KVec::with_capacity(m, GFP_KERNEL)?,
             live: KVec::with_capacity(n, GFP_KERNEL)?,
             out: KVec::with_capacity(n, GFP_KERNEL)?,
         })
@@ -70,17 +67,20 @@ fn walk(inner: &Inner, ctx: &Arc<Context>, out: &mut KVec<Arc<Context>>) -> Resu
 
 /// Takes the snapshot of `root`'s subtree as seen from `view` into
 /// `b.out`. EAGAIN if the buffers turn out too small (the caller retries).
-pub(crate) fn take(inner: &mut Inner, root: &Arc<Context>, view: &Context, b: &mut Buffers) -> Result {
-    let Buffers { ctxs, index, mms, live, out } = b;
+/// `rss` is [`accounting::gather_rss`] of `root`, taken just before.
+pub(crate) fn take(
+    inner: &mut Inner,
+    root: &Arc<Context>,
+    view: &Context,
+    b: &mut Buffers,
+    rss: &mut accounting::RssList,
+) -> Result {
+    let Buffers { ctxs, index, live, out } = b;
     ctxs.clear();
     index.clear();
-    mms.clear();
     live.clear();
     out.clear();
     walk(inner, root, ctxs)?;
-    if !accounting::fits_n(inner, mms.capacity()) {
-        return Err(EAGAIN);
-    }
     for (i, c) in ctxs.iter().enumerate() {
         index.push_within_capacity((c.id, i)).map_err(|_| EAGAIN)?;
         live.push_within_capacity((Usage::default(), 0)).map_err(|_| EAGAIN)?;
@@ -96,20 +96,17 @@ pub(crate) fn take(inner: &mut Inner, root: &Arc<Context>, view: &Context, b: &m
         let Some((used, raw)) = accounting::live_use(m) else { continue };
         live[i].0.add(&used);
         live[i].1 += raw.threads;
-        if raw.mm != 0 {
-            let _ = mms.push_within_capacity((raw.mm, raw.rss_pages, i));
-        }
     }
     // RSS: each address space once, on the first context found using it.
-    mms.sort_unstable_by_key(|e| e.0);
+    rss.sort_unstable_by_key(|e| e.0);
     let mut kept = 0;
-    for k in 0..mms.len() {
-        if kept == 0 || mms[kept - 1].0 != mms[k].0 {
-            mms[kept] = mms[k];
+    for k in 0..rss.len() {
+        if kept == 0 || rss[kept - 1].0 != rss[k].0 {
+            rss[kept] = rss[k];
             kept += 1;
         }
     }
-    mms.truncate(kept);
+    rss.truncate(kept);
     for (i, c) in ctxs.iter().enumerate() {
         let st = c.st.access(inner);
         let mut e: vctx_snap_entry = zeroed();
@@ -147,7 +144,8 @@ pub(crate) fn take(inner: &mut Inner, root: &Arc<Context>, view: &Context, b: &m
         let (used, threads) = live[i];
         up(i, &mut |j| accounting::add_use(&mut out[j].subtree, &used, threads));
     }
-    for &(_, pages, i) in mms.iter() {
+    for &(_, pages, id) in rss.iter() {
+        let Some(i) = find(id) else { continue };
         let bytes = pages * accounting::PAGE_SIZE;
         out[i].self_.rss_bytes += bytes;
         up(i, &mut |j| out[j].subtree.rss_bytes += bytes);

@@ -31,6 +31,7 @@ const _: () = assert!(core::mem::size_of::<Raw>() == 12 * 8);
 extern "C" {
     fn vctx_group_usage(tgid: *mut core::ffi::c_void, out: *mut Raw) -> bool;
     fn vctx_group_threads(tgid: *mut core::ffi::c_void) -> u64;
+    fn vctx_group_rss(tgid: *mut core::ffi::c_void, mm_id: *mut u64) -> u64;
     fn vctx_task_io(t: *mut core::ffi::c_void, out4: *mut u64);
 }
 
@@ -57,6 +58,17 @@ impl Raw {
         // SAFETY: `pid` holds a reference to a valid `struct pid`; `raw`
         // is a valid, writable `struct vctx_raw_usage` (same layout).
         unsafe { vctx_group_usage(pid.as_ptr().cast(), &mut raw) }.then_some(raw)
+    }
+
+    /// Resident pages of the process's address space and its identity
+    /// (`None`: none, or reaped). Takes `task_lock()`: never call it with
+    /// the state lock held (the ptrace hook takes that lock under
+    /// `task_lock()`).
+    pub(crate) fn rss_of(pid: &PidRef) -> Option<(u64, u64)> {
+        let mut mm = 0u64;
+        // SAFETY: `pid` holds a reference to a valid `struct pid`; `mm` is writable.
+        let pages = unsafe { vctx_group_rss(pid.as_ptr().cast(), &mut mm) };
+        (mm != 0).then_some((mm, pages))
     }
 
     /// The live tasks of the process whose tgid `pid` is (`None`: reaped).

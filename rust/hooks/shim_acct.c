@@ -68,7 +68,7 @@ static notrace void vctx_sum_threads(struct task_struct *p, struct vctx_raw_usag
 
 notrace bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *u)
 {
-	struct task_struct *p, *t;
+	struct task_struct *p;
 	struct signal_struct *sig;
 	unsigned int seq;
 
@@ -84,21 +84,44 @@ notrace bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *u)
 		seq = read_seqbegin(&sig->stats_lock);
 		vctx_sum_threads(p, u);
 	} while (read_seqretry(&sig->stats_lock, seq));
+	rcu_read_unlock();
+	return true;
+}
+
+/*
+ * Resident pages of the address space of the process whose tgid is @tgid,
+ * and that address space's identity in @mm (0: none, e.g. a zombie).
+ * Takes task_lock(), so it must not be called under the module's state
+ * lock: ptrace_may_access() calls the ptrace hook, which takes the state
+ * lock, with task_lock() held.
+ */
+notrace u64 vctx_group_rss(struct pid *tgid, u64 *mm_id)
+{
+	struct task_struct *p, *t;
+	u64 pages = 0;
+
+	*mm_id = 0;
+	rcu_read_lock();
+	p = pid_task(tgid, PIDTYPE_TGID);
+	if (!p) {
+		rcu_read_unlock();
+		return 0;
+	}
 	for_each_thread(p, t) {
 		struct mm_struct *mm;
 
 		task_lock(t);
 		mm = t->mm;
 		if (mm && !(t->flags & PF_KTHREAD)) {
-			u->rss_pages = get_mm_rss(mm);
-			u->mm = (u64)(unsigned long)mm;
+			pages = get_mm_rss(mm);
+			*mm_id = (u64)(unsigned long)mm;
 		}
 		task_unlock(t);
-		if (u->mm)
+		if (*mm_id)
 			break;
 	}
 	rcu_read_unlock();
-	return true;
+	return pages;
 }
 
 notrace void vctx_task_io(struct task_struct *t, u64 *out4)

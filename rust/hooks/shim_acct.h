@@ -20,11 +20,12 @@ struct vctx_raw_usage {
 	u64 rchar, wchar, read_bytes, write_bytes;
 	u64 nvcsw, nivcsw;
 	u64 threads;		/* live tasks */
-	u64 rss_pages;		/* resident pages of its address space */
-	u64 mm;			/* identity of that address space, 0: none */
+	u64 rss_pages;		/* unused (vctx_group_rss()) */
+	u64 mm;			/* unused */
 };
 
 bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *out);
+u64 vctx_group_rss(struct pid *tgid, u64 *mm_id);
 void vctx_task_io(struct task_struct *t, u64 *out4);
 void vctx_task_comm(struct task_struct *t, char *buf16);
 int vctx_task_pid(struct task_struct *t);
