@@ -52,6 +52,9 @@ pub(crate) struct Acct {
     pub(crate) limits: [Limit; VCTX_RES_COUNT as usize],
     /// Readers' peak windows on this context.
     pub(crate) windows: KVec<Window>,
+    /// Admitted processes and tasks of the subtree not yet born (`pending.rs`).
+    pub(crate) pending_procs: u64,
+    pub(crate) pending_tasks: u64,
 }
 
 impl Acct {
@@ -66,6 +69,8 @@ impl Acct {
             rss_peak: Pair::default(),
             limits: [Limit::new(), Limit::new(), Limit::new()],
             windows: KVec::new(),
+            pending_procs: 0,
+            pending_tasks: 0,
         }
     }
 }

@@ -13,6 +13,7 @@
 //! | `sched_process_exit`          | tracepoint | `hooks/sched.rs`      |
 //! | `sched_process_exec`          | tracepoint | `hooks/sched.rs`      |
 //! | `security_task_alloc` (deny: kill, limits) | ftrace | `hooks/fork_admission.rs` |
+//! | `security_task_free` (observe)| ftrace     | `hooks/task_free.rs`  |
 //! | `has_pid_permissions`         | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_instantiate`        | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
@@ -32,6 +33,7 @@ mod guard;
 mod proc;
 mod sched;
 mod signal;
+mod task_free;
 mod tracepoint;
 
 /// All registered hooks. Dropping it removes them and waits for callbacks
@@ -40,6 +42,8 @@ mod tracepoint;
 pub(crate) struct Hooks {
     #[pin]
     fork_admission: ftrace::FtraceHook,
+    #[pin]
+    task_free: ftrace::FtraceHook,
     #[pin]
     proc: proc::ProcHooks,
     #[pin]
@@ -60,6 +64,7 @@ impl Hooks {
             exit: sched::register_exit()?,
             fork: sched::register_fork()?,
             fork_admission <- fork_admission::register(),
+            task_free <- task_free::register(),
             proc <- proc::ProcHooks::register(),
             signal <- signal::SignalHooks::register(),
         })

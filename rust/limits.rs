@@ -101,18 +101,21 @@ fn note_failure(
 
 /// May a task be created by a process of `ctx` (`process`: a new process,
 /// else a thread)? EAGAIN, with a failure counted, if not.
-pub(crate) fn admit_task(inner: &mut Inner, ctx: &Arc<Context>, process: bool, who: &Who) -> Result {
+/// Returns whether a limit applies (the task needs a reservation).
+pub(crate) fn admit_task(inner: &mut Inner, ctx: &Arc<Context>, process: bool, who: &Who) -> Result<bool> {
     grow(inner, ctx, None, u64::from(process), 1, who)
 }
 
 /// May a process with `threads` tasks move from `from` down into `to`?
 pub(crate) fn admit_move(inner: &mut Inner, from: &Context, to: &Arc<Context>, threads: u64, who: &Who) -> Result {
-    grow(inner, to, Some(from), 1, threads, who)
+    grow(inner, to, Some(from), 1, threads, who).map(|_| ())
 }
 
 /// Checks that `ctx` and its ancestors (up to, not including, `upto`) can
-/// take `procs` more processes and `tasks` more tasks.
-fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u64, tasks: u64, who: &Who) -> Result {
+/// take `procs` more processes and `tasks` more tasks, counting admitted
+/// tasks not yet born. Returns whether any limit applied.
+fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u64, tasks: u64, who: &Who) -> Result<bool> {
+    let mut limited = false;
     let mut cur = Some(ctx.clone());
     while let Some(c) = cur {
         if upto.is_some_and(|u| u.id == c.id) {
@@ -120,15 +123,17 @@ fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u6
         }
         let st = c.st.access(inner);
         let (nproc, nthreads) = (st.acct.limits[NPROC].limit, st.acct.limits[NTHREADS].limit);
+        let (pprocs, ptasks) = (st.acct.pending_procs, st.acct.pending_tasks);
+        limited |= nproc != NONE || nthreads != NONE;
         if procs > 0 && nproc != NONE {
-            let want = u64::from(st.subtree_processes) + procs;
+            let want = u64::from(st.subtree_processes) + pprocs + procs;
             if want > nproc {
                 note_failure(inner, &c, ctx, NPROC, nproc, want, Some(who));
                 return Err(EAGAIN);
             }
         }
         if nthreads != NONE {
-            let want = accounting::subtree_threads(inner, &c) + tasks;
+            let want = accounting::subtree_threads(inner, &c) + ptasks + tasks;
             if want > nthreads {
                 note_failure(inner, &c, ctx, NTHREADS, nthreads, want, Some(who));
                 return Err(EAGAIN);
@@ -136,7 +141,7 @@ fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u6
         }
         cur = c.parent.clone();
     }
-    Ok(())
+    Ok(limited)
 }
 
 /// Sets the limits in `mask` of `ctx` to `values`. `inside_sealed`: the

@@ -13,6 +13,7 @@ use crate::accounting;
 use crate::context::Context;
 use crate::events::Who;
 use crate::limits;
+use crate::pending;
 use crate::registry;
 use crate::state::{self, Inner, Member, State};
 use crate::task::{self, GroupKey, PidRef, TaskRef};
@@ -88,6 +89,14 @@ pub(crate) unsafe fn on_fork(
 ) {
     // SAFETY: valid tasks, by the function's contract.
     let (pkey, ckey) = unsafe { (task::group_key(parent), task::group_key(child)) };
+    let mut released = None;
+    if state.nr_pending.load(kernel::sync::atomic::Relaxed) != 0 {
+        let mut inner = state.lock.lock();
+        // Born: its reservation becomes the real thing (below, or, for a
+        // thread, its count in nr_threads).
+        released = pending::release(state, &mut inner, child as usize);
+    }
+    drop(released);
     if pkey == ckey {
         return;
     }
@@ -176,8 +185,9 @@ fn add_io(total: &mut crate::usage::Io, io: &crate::usage::Io) {
 
 /// The fork-admission hook (`security_task_alloc`): may the calling
 /// process create a task (`process`: a new process, else a thread)? Not
-/// while a kill runs on its context's subtree, nor beyond a limit.
-pub(crate) fn admit_fork(state: &State, process: bool) -> Result {
+/// while a kill runs on its context's subtree, nor beyond a limit. A task
+/// admitted under a limit is reserved until born (`pending.rs`).
+pub(crate) fn admit_fork(state: &State, child: usize, process: bool) -> Result {
     let key = task::current_key();
     let mut inner = state.lock.lock();
     let ctx = match inner.members.get(&key) {
@@ -187,7 +197,10 @@ pub(crate) fn admit_fork(state: &State, process: bool) -> Result {
     if registry::kill_in_progress(&inner, &ctx).is_some() {
         return Err(EAGAIN);
     }
-    limits::admit_task(&mut inner, &ctx, process, &Who::current())
+    if limits::admit_task(&mut inner, &ctx, process, &Who::current())? {
+        pending::reserve(state, &mut inner, child, &ctx, process)?;
+    }
+    Ok(())
 }
 
 /// The exec hook (`sched_process_exec`): counts a successful execve of a

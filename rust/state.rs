@@ -30,6 +30,7 @@ use kernel::{
 
 use crate::context::{Context, CtxState};
 use crate::events::Ring;
+use crate::pending;
 use crate::usage::{Io, Usage};
 use crate::name::Name;
 use crate::task::{GroupKey, PidRef};
@@ -64,6 +65,8 @@ pub(crate) struct Inner {
     pub(crate) members: RBTree<GroupKey, Member>,
     /// Limit events, newest last.
     pub(crate) events: Ring,
+    /// Admitted tasks not yet born (`pending.rs`).
+    pub(crate) pending: pending::Table,
 }
 
 /// The module's state. Lives in the module object, pinned, from before the
@@ -89,6 +92,8 @@ pub(crate) struct State {
     pub(crate) nr_members: Atomic<usize>,
     /// The next context id.
     pub(crate) next_id: Atomic<u64>,
+    /// Number of entries in `pending`, readable without the lock.
+    pub(crate) nr_pending: Atomic<usize>,
 }
 
 /// Where the hooks find the state: the address of the pinned [`State`], or
@@ -105,11 +110,12 @@ impl State {
     /// A state holding only the root context.
     pub(crate) fn new(events: Ring) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events }, "vctx_state"),
+            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events, pending: RBTree::new() }, "vctx_state"),
             emptied <- new_condvar!("vctx_emptied"),
             events_cv <- new_poll_condvar!("vctx_events"),
             nr_members: Atomic::new(0),
             next_id: Atomic::new(1),
+            nr_pending: Atomic::new(0),
         })
     }
 
@@ -166,11 +172,13 @@ impl PinnedDrop for State {
     fn drop(self: Pin<&mut Self>) {
         let mut inner = self.lock.lock();
         let members = core::mem::take(&mut inner.members);
+        let pending = core::mem::take(&mut inner.pending);
         if let Some(root) = inner.root.take() {
             detach_subtree(&mut inner, &root);
         }
         drop(inner);
         drop(members);
+        drop(pending);
     }
 }
 

@@ -38,6 +38,7 @@ mod limits;
 mod listing;
 mod membership;
 mod name;
+mod pending;
 mod reader;
 mod registry;
 mod snapshot;

@@ -25,7 +25,7 @@ ftrace_callback! {
         // SAFETY: `fregs` are this invocation's registers.
         let call = unsafe { Call::new(fregs) };
         let process = call.arg(1) & bindings::CLONE_THREAD as c_ulong == 0;
-        if let Err(e) = membership::admit_fork(st, process) {
+        if let Err(e) = membership::admit_fork(st, call.arg(0), process) {
             call.fail(e);
         }
     }
