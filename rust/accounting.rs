@@ -186,6 +186,19 @@ pub(crate) fn gather_rss(state: &State, within: &Context) -> Result<RssList> {
     Ok(out)
 }
 
+/// A process of `ctx` that exits had at most `bytes` resident: a lower
+/// bound for the peaks of `ctx` and of every subtree it is in (so that a
+/// short-lived process that no reading saw still shows in the peaks).
+pub(crate) fn note_process_peak(inner: &mut Inner, ctx: &Context, bytes: u64) {
+    let a = &mut ctx.st.access_mut(inner).acct;
+    a.rss_peak.own = a.rss_peak.own.max(bytes);
+    for c in ctx.ancestors_and_self() {
+        let a = &mut c.st.access_mut(inner).acct;
+        a.rss_peak.sub = a.rss_peak.sub.max(bytes);
+        a.limits[RSS].peak = a.limits[RSS].peak.max(bytes);
+    }
+}
+
 /// RSS in bytes of the address spaces in `rss`, each counted once:
 /// `(of context own, of all)`. Sorts `rss`.
 fn distinct_rss(rss: &mut RssList, own: u64) -> (u64, u64) {

@@ -392,7 +392,8 @@ fn kill_cmd(st: &State, arg: &Arg) -> Result<isize> {
 
 /// `VCTX_IOC_WAIT`. Unprivileged within the caller's subtree.
 fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
-    let mut req: vctx_wait = arg.read()?;
+    // The final record (from `totals` on) came with VCTX_FEAT_ACCOUNTING.
+    let mut req: vctx_wait = arg.read_grown(core::mem::offset_of!(vctx_wait, totals))?;
     if req.flags != 0
         || req.lifetime_ns != 0
         || req.total_processes != 0

@@ -32,7 +32,7 @@ pub(super) fn stat(st: &State, reader: &Reader, arg: &Arg) -> Result<isize> {
     let load = virt::load_of(&ctx);
     let inner = st.lock.lock();
     let window = if req.flags & VCTX_STAT_WINDOW != 0 {
-        Some(limits::window(&inner, &ctx, reader.id()).ok_or(ENOENT)?)
+        Some(limits::window(&inner, &ctx, reader.id()).ok_or(ENODATA)?)
     } else {
         None
     };

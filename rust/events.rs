@@ -67,13 +67,8 @@ impl Ring {
         Ok(Self { slots, next: 1 })
     }
 
-    /// The sequence number the next record will get.
-    pub(crate) fn next_seq(&self) -> u64 {
-        self.next
-    }
-
     /// The oldest sequence number still kept.
-    fn oldest(&self) -> u64 {
+    pub(crate) fn oldest(&self) -> u64 {
         self.next.saturating_sub(KEPT).max(1)
     }
 

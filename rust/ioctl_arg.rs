@@ -47,12 +47,18 @@ impl Arg {
     }
 
     /// Reads the argument as a `T`, the struct of the first version being
-    /// `T` itself (the ABI has not grown yet).
+    /// `T` itself (it has not grown since).
     pub(crate) fn read<T: FromBytes + AsBytes + Default>(&self) -> Result<T> {
+        self.read_grown(core::mem::size_of::<T>())
+    }
+
+    /// Reads the argument as a `T` whose first version was `min` bytes
+    /// long: a caller's shorter struct (at least `min`) is zero-extended.
+    pub(crate) fn read_grown<T: FromBytes + AsBytes + Default>(&self, min: usize) -> Result<T> {
         let ksize = core::mem::size_of::<T>();
         let mut head = UserSlice::new(self.ptr, SIZE_FIELD).reader();
         let declared: u32 = head.read()?;
-        check_sizes(self.user_size, declared, ksize)?;
+        check_sizes(self.user_size, declared, min.min(ksize))?;
 
         let mut val = T::default();
         let n = self.user_size.min(ksize);

@@ -138,7 +138,8 @@ pub(crate) unsafe fn on_fork(
 ///
 /// # Safety
 ///
-/// `t` must be a valid task for the duration of the call.
+/// `t` must be the current task, in the `sched_process_exit` tracepoint
+/// (valid, and before `exit_mm()`).
 pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struct, group_dead: bool) {
     // SAFETY: valid task, by the function's contract.
     let key = unsafe { task::group_key(t) };
@@ -151,6 +152,13 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         }
         return;
     }
+    let hiwater = if group_dead {
+        // SAFETY: by contract, we are in the exit tracepoint of `t`, which
+        // runs before exit_mm().
+        unsafe { crate::usage::exit_hiwater_rss(t) }
+    } else {
+        0
+    };
     let mut removed;
     let mut reaped = None;
     let emptied;
@@ -163,6 +171,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
         add_io(&mut removed.dead_io, &io);
         accounting::fold_out(&mut inner, &mut removed);
+        accounting::note_process_peak(&mut inner, &removed.ctx, hiwater);
         accounting::bump(&mut inner, &removed.ctx, |a| &mut a.exits);
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
         if emptied {

@@ -3,7 +3,7 @@
 //! An open `/dev/vctx`: its event cursor and its peak windows.
 //!
 //! Each open file is a reader with its own cursor into the event ring
-//! (starting at the time of open) and its own checkpoints: a window on
+//! (starting at the oldest event kept) and its own checkpoints: a window on
 //! each context it took one on, kept in that context (`limits::Window`)
 //! and removed when the file is closed.
 
@@ -35,9 +35,9 @@ struct ReaderState {
 }
 
 impl Reader {
-    /// A reader whose cursor starts at the next event.
+    /// A reader whose cursor starts at the oldest event kept.
     pub(crate) fn new(state: &State) -> Result<KBox<Self>> {
-        let cursor = state.lock.lock().events.next_seq();
+        let cursor = state.lock.lock().events.oldest();
         let st = LockedBy::new(&state.lock, ReaderState { cursor, windows: KVec::new() });
         Ok(KBox::new(Self { st }, GFP_KERNEL)?)
     }

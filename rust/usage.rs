@@ -33,6 +33,19 @@ extern "C" {
     fn vctx_group_threads(tgid: *mut core::ffi::c_void) -> u64;
     fn vctx_group_rss(tgid: *mut core::ffi::c_void, mm_id: *mut u64) -> u64;
     fn vctx_task_io(t: *mut core::ffi::c_void, out4: *mut u64);
+    fn vctx_exit_hiwater_rss(t: *mut core::ffi::c_void) -> u64;
+}
+
+/// The highest RSS, in bytes, of the address space of `t`, which is
+/// exiting (called from the exit tracepoint, in `t`).
+///
+/// # Safety
+///
+/// `t` must be the current task, in `do_exit()` before `exit_mm()`.
+pub(crate) unsafe fn exit_hiwater_rss(t: *mut kernel::bindings::task_struct) -> u64 {
+    // SAFETY: by contract `t` is current and still has its address space.
+    let pages = unsafe { vctx_exit_hiwater_rss(t.cast()) };
+    pages * kernel::page::PAGE_SIZE as u64
 }
 
 /// The I/O of one task: rchar, wchar, read_bytes, write_bytes.

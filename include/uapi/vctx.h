@@ -129,7 +129,7 @@ struct vctx_limit {
 /*
  * VCTX_IOC_STAT: the figures of one context. Unprivileged within the
  * caller's subtree. With VCTX_STAT_WINDOW the limit peaks are those since
- * the checkpoint this open file took on the context (ENOENT if it took
+ * the checkpoint this open file took on the context (ENODATA if it took
  * none); other readers are not affected.
  */
 struct vctx_stat {
@@ -211,8 +211,10 @@ struct vctx_checkpoint {
 /*
  * Events (VCTX_FEAT_EVENTS): read() on an open /dev/vctx returns whole
  * struct vctx_event records (EINVAL if the buffer holds none), oldest
- * first, each open file with its own cursor starting at open. poll()
- * reports POLLIN while records are waiting. The module keeps the latest
+ * first, each open file with its own cursor, which starts at the oldest
+ * record kept (like the kernel log). With nothing to read, read() blocks,
+ * or fails with EAGAIN under O_NONBLOCK; poll() reports POLLIN while
+ * records are waiting. Event pids are host pids (the initial namespace). The module keeps the latest
  * VCTX_EVENTS_KEPT records; a reader that falls further behind gets one
  * VCTX_EVENT_OVERFLOW record saying how many it lost, never blocks the
  * kernel. A reader sees the events of contexts within its own subtree.

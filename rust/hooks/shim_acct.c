@@ -134,6 +134,16 @@ notrace void vctx_task_io(struct task_struct *t, u64 *out4)
 	out4[3] = t->ioac.write_bytes;
 }
 
+/*
+ * The high-water RSS of exiting task @t's address space, in pages. Called
+ * from the exit tracepoint in @t itself, before exit_mm(): only the task
+ * changes its own ->mm, so no lock is needed.
+ */
+notrace u64 vctx_exit_hiwater_rss(struct task_struct *t)
+{
+	return t->mm ? get_mm_hiwater_rss(t->mm) : 0;
+}
+
 notrace void vctx_task_comm(struct task_struct *t, char *buf16)
 {
 	strscpy_pad(buf16, t->comm, 16);

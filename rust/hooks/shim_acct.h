@@ -26,6 +26,7 @@ struct vctx_raw_usage {
 
 bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *out);
 u64 vctx_group_rss(struct pid *tgid, u64 *mm_id);
+u64 vctx_exit_hiwater_rss(struct task_struct *t);
 void vctx_task_io(struct task_struct *t, u64 *out4);
 void vctx_task_comm(struct task_struct *t, char *buf16);
 int vctx_task_pid(struct task_struct *t);
