@@ -106,6 +106,9 @@ pub fn reason(op: Op, errno: Errno) -> String {
             "permission denied (needs CAP_SYS_ADMIN)"
         }
         Errno::EPERM | Errno::EACCES => "permission denied",
+        Errno::EINVAL if op == Op::Events => {
+            "the module has no limit events (is it older than this tool?)"
+        }
         Errno::EINVAL => "invalid name or argument",
         Errno::EAGAIN => "context is being killed or at a limit",
         Errno::ETIMEDOUT => "timed out",
@@ -173,6 +176,10 @@ mod tests {
         assert_eq!(
             ioctl(Op::SetLimit, "/a", Errno::EPERM),
             "/a: permission denied (needs CAP_SYS_ADMIN)"
+        );
+        assert_eq!(
+            ioctl(Op::Events, "/dev/vctx", Errno::EINVAL),
+            "/dev/vctx: the module has no limit events (is it older than this tool?)"
         );
         assert_eq!(
             ioctl(Op::Stat, "/a", Errno::ENOTTY),

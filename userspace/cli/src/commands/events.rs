@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use vctx_lib::{Device, Event, EventKind};
+use vctx_lib::{Device, Event, EventKind, abi};
 
 use crate::human;
 use crate::paths::preorder_paths;
@@ -175,6 +175,13 @@ fn print(events: &[Event], names: &mut Names, device: &Device, json: bool) -> an
 
 pub fn run(follow: bool, json: bool) -> anyhow::Result<()> {
     let device = Device::open()?;
+    // An older module has no read(): say so instead of "invalid argument".
+    if device
+        .version()
+        .is_ok_and(|v| v.features & abi::VCTX_FEAT_EVENTS == 0)
+    {
+        anyhow::bail!("the module has no limit events (is it older than this tool?)");
+    }
     let mut names = names(&device);
     loop {
         let events = device.read_events()?;
