@@ -34,6 +34,7 @@ until_ok() {
 reap() { for _p in "$@"; do kill -9 "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done; }
 nprocs() { vctx --json ps "$1" 2>/dev/null | grep -c '"pid"'; }
 nprocs_is() { [ "$(nprocs "$1")" -eq "$2" ]; }
+nprocs_ge() { [ "$(nprocs "$1")" -ge "$2" ]; }
 
 # jtop KEY: a top-level scalar of the JSON document on stdin.
 jtop() { sed -n "s/^  \"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -n 1; }
@@ -60,6 +61,8 @@ near() {
 	_d=$(($1 - $2)); [ "$_d" -ge 0 ] || _d=$((-_d))
 	[ "$_d" -le $(($3 + $2 * $4 / 100)) ]
 }
+# lim_ge PATH RES KEY N: a limit figure is at least N (for until_ok).
+lim_ge() { _v=$(lim "$1" "$2" "$3"); [ -n "$_v" ] && [ "$_v" -ge "$4" ]; }
 # check_near DESC GOT WANT ABS PCT
 check_near() {
 	if [ -n "$2" ] && [ -n "$3" ] && near "$2" "$3" "$4" "$5"; then t_ok "$1"
@@ -277,7 +280,7 @@ check_out "vctx limit shows rss 8.0M" '^rss +0B +0B +8.0M +0$' vctx limit /r
 vctx exec /r -- $B/memtouch 24 >/tmp/mem2.out &
 P=$!
 check "memtouch 24 MiB runs past an 8 MiB rss limit" until_ok 300 grep -q ready /tmp/mem2.out
-check "the rss limit counts a failure" until_ok 50 test "$(lim /r rss failures)" -ge 1
+check "the rss limit counts a failure" until_ok 50 lim_ge /r rss failures 1
 check "and an rss event arrives" until_ok 50 grep -q '"resource":"rss","ctx_id":[0-9]*,"ctx_path":"/r"' /tmp/ev.json
 check_eq "nothing was killed" "$(nprocs /r)" 1
 reap $P
@@ -301,7 +304,7 @@ run_prog "event reader: records, cursors, POLLIN, overflow, subtree view" $B/evr
 
 vctx create /w
 vctx exec /w -- sh -c "$B/forkn 5 >/dev/null; $B/burn 300 exit >/dev/null; sleep 0.5" &
-check "a workload runs in /w" until_ok 50 test "$(nprocs /w)" -ge 1
+check "a workload runs in /w" until_ok 50 nprocs_ge /w 1
 check "vctx wait /w prints the final record" sh -c 'vctx --json wait --timeout 60s /w >/tmp/w.json'
 check_ge "final record: forks >= 7 (sh ran forkn, burn and sleep; forkn forked 5)" "$(jin totals forks </tmp/w.json)" 7
 check_eq "final record: exits = forks + 1 (everyone, and the first process)" \

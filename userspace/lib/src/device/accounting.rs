@@ -130,7 +130,9 @@ impl Device {
         while self.poll_events(Some(Duration::ZERO))? {
             let n = match nix::unistd::read(&self.fd, &mut buf) {
                 Ok(n) => n,
-                Err(Errno::EAGAIN | Errno::EINTR) => continue,
+                Err(Errno::EINTR) => continue,
+                // Nothing after all (another thread of ours read it).
+                Err(Errno::EAGAIN) => break,
                 Err(errno) => return Err(self.failed(Op::Events, self.subject(), errno)),
             };
             if n == 0 {
