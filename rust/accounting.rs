@@ -1,26 +1,268 @@
 // SPDX-License-Identifier: GPL-2.0
 
-#![allow(dead_code, reason = "the interface is in place before its users land")]
+//! Accounting: what each context's processes have used, self and subtree.
+//!
+//! Processes that leave a context (exit, or enter a context further down)
+//! fold what they used while there into the context's `dead` totals and
+//! its ancestors' subtree totals, under the state lock. Live members are
+//! summed when read, under the same lock hold, so a reading is consistent:
+//! a process is either still a member or already folded, never both and
+//! never neither. Each member remembers what it had used when it joined
+//! (`Member::base`) and its previous reading (`Member::prev`), so that a
+//! context counts only what was used inside it and no figure goes back.
+//!
+//! Memory (RSS) is a level, not a total: it is read from the members'
+//! address spaces (each counted once) and its peak is the highest level
+//! seen by a reading or by the sampler (`sample`).
 
-//! Accounting (issue 5): the interface other parts use. Being filled in.
-
-use kernel::sync::Arc;
+use kernel::{prelude::*, sync::Arc};
 
 use crate::context::Context;
-use crate::state::{Inner, State};
+use crate::limits::{self, Limit, Window};
+use crate::state::{Inner, Member, State};
+use crate::uapi::{vctx_counters, VCTX_RES_COUNT, VCTX_RES_NPROC, VCTX_RES_NTHREADS, VCTX_RES_RSS};
+use crate::usage::{Raw, Usage};
+
+/// The size of a page (x86-64).
+pub(crate) const PAGE_SIZE: u64 = kernel::page::PAGE_SIZE as u64;
+
+/// A count kept for a context alone and for its whole subtree.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Pair {
+    pub(crate) own: u64,
+    pub(crate) sub: u64,
+}
+
+/// The accounting state of one context (under the state lock).
+pub(crate) struct Acct {
+    /// Use by processes that have left this context.
+    pub(crate) dead_own: Usage,
+    /// Use by processes that have left this context or a descendant
+    /// (descendants that were destroyed included).
+    pub(crate) dead_sub: Usage,
+    pub(crate) forks: Pair,
+    pub(crate) execs: Pair,
+    pub(crate) exits: Pair,
+    /// Limit failures counted on this context (own) and in its subtree.
+    pub(crate) hits: Pair,
+    /// Highest RSS seen, bytes.
+    pub(crate) rss_peak: Pair,
+    /// The limits of this context, by `VCTX_RES_*`.
+    pub(crate) limits: [Limit; VCTX_RES_COUNT as usize],
+    /// Readers' peak windows on this context.
+    pub(crate) windows: KVec<Window>,
+}
+
+impl Acct {
+    pub(crate) fn new() -> Self {
+        Self {
+            dead_own: Usage::default(),
+            dead_sub: Usage::default(),
+            forks: Pair::default(),
+            execs: Pair::default(),
+            exits: Pair::default(),
+            hits: Pair::default(),
+            rss_peak: Pair::default(),
+            limits: [Limit::new(), Limit::new(), Limit::new()],
+            windows: KVec::new(),
+        }
+    }
+}
+
+/// Adds one to `pick(acct)` of `ctx` (own) and of it and its ancestors (sub).
+pub(crate) fn bump(inner: &mut Inner, ctx: &Context, pick: fn(&mut Acct) -> &mut Pair) {
+    pick(&mut ctx.st.access_mut(inner).acct).own += 1;
+    for c in ctx.ancestors_and_self() {
+        pick(&mut c.st.access_mut(inner).acct).sub += 1;
+    }
+}
+
+/// What member `m` has used since it joined its context, read now, and
+/// the raw reading (threads, address space).
+pub(crate) fn live_use(m: &mut Member) -> Option<(Usage, Raw)> {
+    let raw = Usage::with_dead_io(Raw::of(&m.pid)?, &m.dead_io);
+    let now = Usage::from_raw(&raw, &mut m.prev);
+    Some((now.since(&m.base), raw))
+}
+
+/// Member `m` leaves its context (exit, or a move into a descendant): what
+/// it used there is folded into that context and its ancestors. Returns
+/// its total use so far, the base for a next context.
+pub(crate) fn fold_out(inner: &mut Inner, m: &mut Member) -> Usage {
+    let Some((used, _)) = live_use(m) else { return m.prev };
+    let from = m.ctx.clone();
+    from.st.access_mut(inner).acct.dead_own.add(&used);
+    for c in from.ancestors_and_self() {
+        c.st.access_mut(inner).acct.dead_sub.add(&used);
+    }
+    m.prev
+}
+
+/// Whether a buffer of `cap` entries holds one per member (under the lock).
+pub(crate) fn fits_n(inner: &Inner, cap: usize) -> bool {
+    inner.members.values().take(cap + 1).count() <= cap
+}
+
+/// The counters of `ctx` read now: `(own, subtree)`. Also records the RSS
+/// peaks and the held values of the limits (peaks, windows, the soft rss
+/// limit's crossings). `mms` must hold an entry per member ([`fits_n`]).
+pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, mms: &mut KVec<(u64, u64, bool)>) -> (vctx_counters, vctx_counters) {
+    let mut own_use = Usage::default();
+    let mut sub_use = Usage::default();
+    let (mut own_threads, mut sub_threads) = (0u64, 0u64);
+    mms.clear();
+    for m in inner.members.values_mut() {
+        if !m.ctx.is_within(ctx) {
+            continue;
+        }
+        let own = m.ctx.id == ctx.id;
+        let Some((used, raw)) = live_use(m) else { continue };
+        sub_use.add(&used);
+        sub_threads += raw.threads;
+        if own {
+            own_use.add(&used);
+            own_threads += raw.threads;
+        }
+        if raw.mm != 0 {
+            // Sized by the caller for every member: cannot fail.
+            let _ = mms.push_within_capacity((raw.mm, raw.rss_pages, own));
+        }
+    }
+    let (own_rss, sub_rss) = distinct_rss(mms);
+    note_rss(inner, ctx, own_rss, sub_rss);
+    let st = ctx.st.access(inner);
+    own_use.add(&st.acct.dead_own);
+    let mut own = counters_of(inner, ctx, &own_use, u64::from(st.processes), own_threads, false);
+    let mut sub = counters_of(inner, ctx, &st.acct.dead_sub, u64::from(st.subtree_processes), 0, true);
+    add_use(&mut sub, &sub_use, sub_threads);
+    own.rss_bytes = own_rss;
+    sub.rss_bytes = sub_rss;
+    let held = [sub.processes, sub.threads, sub.rss_bytes];
+    limits::observe(inner, ctx, &held, None);
+    let a = &ctx.st.access(inner).acct;
+    own.rss_peak_bytes = a.rss_peak.own;
+    sub.rss_peak_bytes = a.rss_peak.sub;
+    (own, sub)
+}
+
+/// Records RSS levels of `ctx` (own, subtree) as peak candidates.
+pub(crate) fn note_rss(inner: &mut Inner, ctx: &Context, own: u64, sub: u64) {
+    let a = &mut ctx.st.access_mut(inner).acct;
+    a.rss_peak.own = a.rss_peak.own.max(own);
+    a.rss_peak.sub = a.rss_peak.sub.max(sub);
+}
+
+/// RSS in bytes of the address spaces in `mms` (`(mm, pages, own)`),
+/// each counted once: `(own, all)`. Sorts `mms`.
+fn distinct_rss(mms: &mut KVec<(u64, u64, bool)>) -> (u64, u64) {
+    mms.sort_unstable_by_key(|e| e.0);
+    let (mut own, mut all) = (0u64, 0u64);
+    let mut i = 0;
+    while i < mms.len() {
+        let (mm, pages) = (mms[i].0, mms[i].1);
+        let mut is_own = false;
+        while i < mms.len() && mms[i].0 == mm {
+            is_own |= mms[i].2;
+            i += 1;
+        }
+        all += pages;
+        if is_own {
+            own += pages;
+        }
+    }
+    (own * PAGE_SIZE, all * PAGE_SIZE)
+}
+
+/// The ABI counters of `ctx` (`sub`: subtree, else own) for use `u`,
+/// `processes` and `threads`; rss fields are left zero.
+pub(crate) fn counters_of(inner: &Inner, ctx: &Context, u: &Usage, processes: u64, threads: u64, sub: bool) -> vctx_counters {
+    let a = &ctx.st.access(inner).acct;
+    let pick = |p: &Pair| if sub { p.sub } else { p.own };
+    vctx_counters {
+        processes,
+        threads,
+        forks: pick(&a.forks),
+        execs: pick(&a.execs),
+        exits: pick(&a.exits),
+        cpu_user_ns: u.user_ns,
+        cpu_system_ns: u.system_ns,
+        rss_bytes: 0,
+        rss_peak_bytes: 0,
+        io_read_bytes: u.rchar,
+        io_write_bytes: u.wchar,
+        io_storage_read_bytes: u.read_bytes,
+        io_storage_write_bytes: u.write_bytes,
+        nvcsw: u.nvcsw,
+        nivcsw: u.nivcsw,
+        limit_hits: pick(&a.hits),
+    }
+}
+
+/// Adds use `u` and `threads` to ABI counters `c`.
+pub(crate) fn add_use(c: &mut vctx_counters, u: &Usage, threads: u64) {
+    c.threads += threads;
+    c.cpu_user_ns += u.user_ns;
+    c.cpu_system_ns += u.system_ns;
+    c.io_read_bytes += u.rchar;
+    c.io_write_bytes += u.wchar;
+    c.io_storage_read_bytes += u.read_bytes;
+    c.io_storage_write_bytes += u.write_bytes;
+    c.nvcsw += u.nvcsw;
+    c.nivcsw += u.nivcsw;
+}
+
+/// A buffer for [`read`] sized for the members now (allocated without the
+/// lock; check it with [`fits_n`] under it).
+pub(crate) fn mm_buffer(state: &State) -> Result<KVec<(u64, u64, bool)>> {
+    let n = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
+    Ok(KVec::with_capacity(n, GFP_KERNEL)?)
+}
 
 /// Resident memory of `ctx`'s subtree now, in bytes (each address space
 /// counted once).
-pub(crate) fn rss_bytes(_state: &State, _ctx: &Arc<Context>) -> u64 {
-    0
+#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
+pub(crate) fn rss_bytes(state: &State, ctx: &Arc<Context>) -> u64 {
+    reading(state, ctx).map(|(_, sub)| sub.rss_bytes).unwrap_or(0)
 }
 
 /// Tasks (threads) of `ctx`'s subtree now.
-pub(crate) fn tasks(_state: &State, _ctx: &Arc<Context>) -> u64 {
-    0
+#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
+pub(crate) fn tasks(state: &State, ctx: &Arc<Context>) -> u64 {
+    reading(state, ctx).map(|(_, sub)| sub.threads).unwrap_or(0)
+}
+
+/// One consistent reading of `ctx`: `(own, subtree)`.
+pub(crate) fn reading(state: &State, ctx: &Arc<Context>) -> Result<(vctx_counters, vctx_counters)> {
+    loop {
+        let mut buf = mm_buffer(state)?;
+        let mut inner = state.lock.lock();
+        if !fits_n(&inner, buf.capacity()) {
+            continue;
+        }
+        return Ok(read(&mut inner, ctx, &mut buf));
+    }
 }
 
 /// The tightest rss limit on `ctx`: its own or an ancestor's, in bytes.
-pub(crate) fn rss_limit(_inner: &Inner, _ctx: &Context) -> Option<u64> {
-    None
+#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
+pub(crate) fn rss_limit(inner: &Inner, ctx: &Context) -> Option<u64> {
+    ctx.ancestors_and_self()
+        .map(|c| c.st.access(inner).acct.limits[VCTX_RES_RSS as usize].limit)
+        .filter(|&l| l != limits::NONE)
+        .min()
 }
+
+/// Threads of the members in `ctx`'s subtree now (for the nthreads limit).
+pub(crate) fn subtree_threads(inner: &Inner, ctx: &Context) -> u64 {
+    inner
+        .members
+        .values()
+        .filter(|m| m.ctx.is_within(ctx))
+        .filter_map(|m| Raw::threads_of(&m.pid))
+        .sum()
+}
+
+/// Index helpers for the limit array.
+pub(crate) const NPROC: usize = VCTX_RES_NPROC as usize;
+pub(crate) const NTHREADS: usize = VCTX_RES_NTHREADS as usize;
+pub(crate) const RSS: usize = VCTX_RES_RSS as usize;

@@ -8,6 +8,7 @@ use kernel::{
     sync::{Arc, LockedBy},
 };
 
+use crate::accounting::Acct;
 use crate::name::Name;
 use crate::state::Inner;
 use crate::uapi::VCTX_CTX_EPHEMERAL;
@@ -51,6 +52,8 @@ pub(crate) struct CtxState {
     /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
     /// members (or never had any).
     pub(crate) emptied_ns: u64,
+    /// Counters and limits (`accounting.rs`, `limits.rs`).
+    pub(crate) acct: Acct,
 }
 
 impl CtxState {
@@ -67,6 +70,7 @@ impl CtxState {
             subtree_processes: 0,
             total_processes: 0,
             emptied_ns: 0,
+            acct: Acct::new(),
         }
     }
 

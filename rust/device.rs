@@ -18,11 +18,15 @@ use kernel::{
 
 use crate::context::Context;
 use crate::ioctl_arg::Arg;
+use crate::reader::Reader;
 use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{kill, listing, membership, registry, wait};
+use crate::{accounting, kill, listing, membership, registry, snapshot, wait};
+
+#[path = "device_stat.rs"]
+mod stat_cmd;
 
 /// The bits of an ioctl number that encode the argument size.
 const IOC_SIZE_MASK: u32 = ((1 << 14) - 1) << 16;
@@ -44,6 +48,10 @@ const ENTER: u32 = cmd_id(_IOW::<vctx_enter>(MAGIC, 0x06));
 const PIDS: u32 = cmd_id(_IOWR::<vctx_pids>(MAGIC, 0x07));
 const KILL: u32 = cmd_id(_IOWR::<vctx_kill>(MAGIC, 0x08));
 const WAIT: u32 = cmd_id(_IOWR::<vctx_wait>(MAGIC, 0x09));
+const STAT: u32 = cmd_id(_IOWR::<vctx_stat>(MAGIC, 0x0A));
+const SNAPSHOT: u32 = cmd_id(_IOWR::<vctx_snapshot>(MAGIC, 0x0B));
+const SET_LIMIT: u32 = cmd_id(_IOW::<vctx_set_limit>(MAGIC, 0x0C));
+const CHECKPOINT: u32 = cmd_id(_IOWR::<vctx_checkpoint>(MAGIC, 0x0D));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -51,13 +59,16 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_MEMBERSHIP
     | VCTX_FEAT_KILL
     | VCTX_FEAT_WAIT
-    | VCTX_FEAT_ISOLATION) as u64;
+    | VCTX_FEAT_ISOLATION
+    | VCTX_FEAT_ACCOUNTING
+    | VCTX_FEAT_LIMITS
+    | VCTX_FEAT_EVENTS) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
 
 /// Handles one ioctl on `/dev/vctx`.
-pub(crate) fn ioctl(cmd: u32, arg: usize) -> Result<isize> {
+pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
     let arg = Arg::new(arg, _IOC_SIZE(cmd));
     let st = state::get().ok_or(ENODEV)?;
     match cmd_id(cmd) {
@@ -71,6 +82,10 @@ pub(crate) fn ioctl(cmd: u32, arg: usize) -> Result<isize> {
         PIDS => pids(st, &arg),
         KILL => kill_cmd(st, &arg),
         WAIT => wait_cmd(st, &arg),
+        STAT => stat_cmd::stat(st, reader, &arg),
+        SNAPSHOT => stat_cmd::snapshot(st, &arg),
+        SET_LIMIT => stat_cmd::set_limit(st, &arg),
+        CHECKPOINT => stat_cmd::checkpoint(st, reader, &arg),
         _ => Err(ENOTTY),
     }
 }
@@ -378,7 +393,13 @@ fn kill_cmd(st: &State, arg: &Arg) -> Result<isize> {
 /// `VCTX_IOC_WAIT`. Unprivileged within the caller's subtree.
 fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
     let mut req: vctx_wait = arg.read()?;
-    if req.flags != 0 || req.lifetime_ns != 0 || req.total_processes != 0 || req.id != 0 {
+    if req.flags != 0
+        || req.lifetime_ns != 0
+        || req.total_processes != 0
+        || req.id != 0
+        || req.totals.as_bytes().iter().any(|&b| b != 0)
+        || req.limits.iter().any(|l| l.as_bytes().iter().any(|&b| b != 0))
+    {
         return Err(EINVAL);
     }
     let view = view(st)?;
@@ -394,12 +415,17 @@ fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
     if !wait::until_empty(st, &ctx, timeout)? {
         return Err(ETIMEDOUT);
     }
+    // The final record: the subtree's lifetime figures (live ones are
+    // zero: it is empty, unless it refilled since the wait returned).
+    let (_, sub) = accounting::reading(st, &ctx)?;
     let inner = st.lock.lock();
     let s = ctx.st.access(&inner);
     let end = if s.emptied_ns != 0 { s.emptied_ns } else { state::now_ns() };
     req.id = ctx.id;
     req.lifetime_ns = end.saturating_sub(ctx.created_ns);
     req.total_processes = listing::subtree_total(&inner, &ctx);
+    req.totals = sub;
+    req.limits = snapshot::limits_of(&inner, &ctx, snapshot::held_of(&sub), None);
     drop(inner);
     arg.write(&req)?;
     Ok(0)

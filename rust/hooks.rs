@@ -11,7 +11,8 @@
 //! |-------------------------------|------------|-----------------------|
 //! | `sched_process_fork`          | tracepoint | `hooks/sched.rs`      |
 //! | `sched_process_exit`          | tracepoint | `hooks/sched.rs`      |
-//! | `security_task_alloc` (deny)  | ftrace     | `hooks/fork_admission.rs` |
+//! | `sched_process_exec`          | tracepoint | `hooks/sched.rs`      |
+//! | `security_task_alloc` (deny: kill, limits) | ftrace | `hooks/fork_admission.rs` |
 //! | `has_pid_permissions`         | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_instantiate`        | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
@@ -45,6 +46,7 @@ pub(crate) struct Hooks {
     signal: signal::SignalHooks,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
+    exec: tracepoint::Probe,
     sync: tracepoint::SyncOnDrop,
 }
 
@@ -54,6 +56,7 @@ impl Hooks {
     pub(crate) fn register() -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             sync: tracepoint::SyncOnDrop,
+            exec: sched::register_exec()?,
             exit: sched::register_exit()?,
             fork: sched::register_fork()?,
             fork_admission <- fork_admission::register(),

@@ -26,6 +26,12 @@ fn threads_of(key: task::GroupKey) -> u32 {
     unsafe { vctx_signal_threads(key as *mut core::ffi::c_void) as u32 }
 }
 
+/// The `VCTX_CTX_*` flags of `ctx` as reported (with the read-only ones).
+pub(crate) fn flags_of(inner: &Inner, ctx: &Context) -> u32 {
+    let st = ctx.st.access(inner);
+    st.flags | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 }
+}
+
 /// How many contexts a listing of `ctx` holds.
 pub(crate) fn count(inner: &Inner, ctx: &Context, recursive: bool) -> usize {
     let children = &ctx.st.access(inner).children;
@@ -45,7 +51,7 @@ pub(crate) fn entry(inner: &Inner, ctx: &Context, view: &Context, depth: u32) ->
             Some(p) if ctx.id != view.id => p.id,
             _ => u64::MAX,
         },
-        flags: st.flags | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 },
+        flags: flags_of(inner, ctx),
         depth,
         created_ns: ctx.created_ns,
         nr_children: st.children.iter().count() as u32,

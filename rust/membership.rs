@@ -9,10 +9,14 @@
 
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation, sync::Arc};
 
+use crate::accounting;
 use crate::context::Context;
+use crate::events::Who;
+use crate::limits;
 use crate::registry;
 use crate::state::{self, Inner, Member, State};
 use crate::task::{self, GroupKey, PidRef, TaskRef};
+use crate::usage::{Raw, Usage};
 
 /// Counts a process joining `ctx`.
 fn account_join(inner: &mut Inner, ctx: &Context) {
@@ -23,6 +27,8 @@ fn account_join(inner: &mut Inner, ctx: &Context) {
         let st = c.st.access_mut(inner);
         st.subtree_processes += 1;
         st.emptied_ns = 0;
+        let n = u64::from(st.subtree_processes);
+        limits::observe_nproc(inner, c, n);
     }
 }
 
@@ -99,14 +105,12 @@ pub(crate) unsafe fn on_fork(
         // SAFETY: `child` is valid, by the function's contract. Taking a
         // pid reference is an atomic increment: fine under the lock.
         pid = unsafe { PidRef::tgid_of(child) };
-        let member = Member {
-            ctx: ctx.clone(),
-            pid: pid.clone_ref(),
-        };
+        let member = Member::new(ctx.clone(), pid.clone_ref(), Usage::default());
         match inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC) {
             Ok(_) => {
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
                 account_join(&mut inner, &ctx);
+                accounting::bump(&mut inner, &ctx, |a| &mut a.forks);
             }
             Err(_) => {
                 pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
@@ -127,12 +131,18 @@ pub(crate) unsafe fn on_fork(
 ///
 /// `t` must be a valid task for the duration of the call.
 pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struct, group_dead: bool) {
-    if !group_dead {
-        return;
-    }
     // SAFETY: valid task, by the function's contract.
     let key = unsafe { task::group_key(t) };
-    let removed;
+    // SAFETY: as above.
+    let io = unsafe { crate::usage::task_io(t) };
+    if !group_dead {
+        let mut inner = state.lock.lock();
+        if let Some(m) = inner.members.get_mut(&key) {
+            add_io(&mut m.dead_io, &io);
+        }
+        return;
+    }
+    let mut removed;
     let mut reaped = None;
     let emptied;
     {
@@ -142,6 +152,9 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
             None => return,
         };
         state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
+        add_io(&mut removed.dead_io, &io);
+        accounting::fold_out(&mut inner, &mut removed);
+        accounting::bump(&mut inner, &removed.ctx, |a| &mut a.exits);
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
@@ -154,17 +167,39 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     drop(reaped);
 }
 
-/// The fork-admission hook (`security_task_alloc`): may the calling
-/// process create a task? Not while a kill runs on its context's subtree.
-pub(crate) fn admit_fork(state: &State) -> Result {
-    let key = task::current_key();
-    let inner = state.lock.lock();
-    if let Some(m) = inner.members.get(&key) {
-        if registry::kill_in_progress(&inner, &m.ctx).is_some() {
-            return Err(EAGAIN);
-        }
+/// Adds one thread's I/O to a process's exited-threads total.
+fn add_io(total: &mut crate::usage::Io, io: &crate::usage::Io) {
+    for (t, v) in total.iter_mut().zip(io.iter()) {
+        *t = t.saturating_add(*v);
     }
-    Ok(())
+}
+
+/// The fork-admission hook (`security_task_alloc`): may the calling
+/// process create a task (`process`: a new process, else a thread)? Not
+/// while a kill runs on its context's subtree, nor beyond a limit.
+pub(crate) fn admit_fork(state: &State, process: bool) -> Result {
+    let key = task::current_key();
+    let mut inner = state.lock.lock();
+    let ctx = match inner.members.get(&key) {
+        Some(m) => m.ctx.clone(),
+        None => return Ok(()),
+    };
+    if registry::kill_in_progress(&inner, &ctx).is_some() {
+        return Err(EAGAIN);
+    }
+    limits::admit_task(&mut inner, &ctx, process, &Who::current())
+}
+
+/// The exec hook (`sched_process_exec`): counts a successful execve of a
+/// member process.
+pub(crate) fn on_exec(state: &State) {
+    let key = task::current_key();
+    let mut inner = state.lock.lock();
+    let ctx = match inner.members.get(&key) {
+        Some(m) => m.ctx.clone(),
+        None => return,
+    };
+    accounting::bump(&mut inner, &ctx, |a| &mut a.execs);
 }
 
 /// The context of the process whose group key is `key` (the root if none).
@@ -206,19 +241,32 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
         if from.id == to.id {
             return Ok(());
         }
+        let threads = Raw::threads_of(&pid).unwrap_or(1);
+        // SAFETY: `target` holds a reference to a valid task.
+        let who = unsafe { Who::of(target.as_ptr()) };
+        limits::admit_move(&mut inner, &from, to, threads, &who)?;
         let now = state::now_ns();
-        old = match inner.members.get_mut(&key) {
-            Some(m) => Some(core::mem::replace(&mut m.ctx, to.clone())),
+        // What it used before is its old context's: fold it there, and
+        // count from here on in the new one.
+        let mut member = inner.members.remove(&key);
+        old = match &mut member {
+            Some(m) => {
+                let used = accounting::fold_out(&mut inner, m);
+                m.base = used;
+                Some(core::mem::replace(&mut m.ctx, to.clone()))
+            }
+            None => None,
+        };
+        let member = match member {
+            Some(m) => m,
             None => {
-                let member = Member {
-                    ctx: to.clone(),
-                    pid,
-                };
-                inner.members.insert(slot.into_node(key, member));
+                let mut prev = Usage::default();
+                let base = Raw::of(&pid).map(|r| Usage::from_raw(&r, &mut prev)).unwrap_or_default();
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
-                None
+                Member::new(to.clone(), pid, base)
             }
         };
+        inner.members.insert(slot.into_node(key, member));
         if let Some(o) = &old {
             if account_leave(&mut inner, o, now) {
                 state.emptied.notify_all();

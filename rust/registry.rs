@@ -252,7 +252,7 @@ mod tests {
     use crate::name::split;
 
     fn tree() -> Result<Pin<KBox<State>>> {
-        let st = KBox::pin_init(State::new(), GFP_KERNEL)?;
+        let st = KBox::pin_init(State::new(crate::events::Ring::new()?), GFP_KERNEL)?;
         st.init_root()?;
         Ok(st)
     }

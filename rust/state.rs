@@ -18,16 +18,19 @@
 //! [`CtxState`]: crate::context::CtxState
 
 use kernel::{
-    new_condvar, new_spinlock,
+    new_condvar, new_poll_condvar, new_spinlock,
     prelude::*,
     rbtree::RBTree,
     sync::{
         atomic::{Acquire, Atomic, Relaxed, Release},
+        poll::PollCondVar,
         Arc, CondVar, LockedBy, SpinLock,
     },
 };
 
 use crate::context::{Context, CtxState};
+use crate::events::Ring;
+use crate::usage::{Io, Usage};
 use crate::name::Name;
 use crate::task::{GroupKey, PidRef};
 
@@ -36,6 +39,20 @@ use crate::task::{GroupKey, PidRef};
 pub(crate) struct Member {
     pub(crate) ctx: Arc<Context>,
     pub(crate) pid: PidRef,
+    /// What the process had used when it joined `ctx` (zero after fork).
+    pub(crate) base: Usage,
+    /// Its previous reading (keeps its figures monotonic).
+    pub(crate) prev: Usage,
+    /// I/O of its threads that have exited (`usage.rs`: signal->ioac
+    /// also holds reaped children's, so it is not used).
+    pub(crate) dead_io: Io,
+}
+
+impl Member {
+    /// A process that joins `ctx` having used `base` so far.
+    pub(crate) fn new(ctx: Arc<Context>, pid: PidRef, base: Usage) -> Self {
+        Self { ctx, pid, base, prev: base, dead_io: [0; 4] }
+    }
 }
 
 /// What [`State::lock`] protects.
@@ -45,6 +62,8 @@ pub(crate) struct Inner {
     /// Processes in contexts other than the root, by group key. Processes
     /// of the root are not tracked: absence means "in the root".
     pub(crate) members: RBTree<GroupKey, Member>,
+    /// Limit events, newest last.
+    pub(crate) events: Ring,
 }
 
 /// The module's state. Lives in the module object, pinned, from before the
@@ -62,6 +81,9 @@ pub(crate) struct State {
     /// kill grace periods).
     #[pin]
     pub(crate) emptied: CondVar,
+    /// Notified when an event is emitted (blocking `read`, `poll`).
+    #[pin]
+    pub(crate) events_cv: PollCondVar,
     /// Number of entries in `members`, readable without the lock: hooks
     /// return at once while it is 0 (no process is in any context).
     pub(crate) nr_members: Atomic<usize>,
@@ -81,10 +103,11 @@ pub(crate) fn now_ns() -> u64 {
 
 impl State {
     /// A state holding only the root context.
-    pub(crate) fn new() -> impl PinInit<Self, Error> {
+    pub(crate) fn new(events: Ring) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            lock <- new_spinlock!(Inner { root: None, members: RBTree::new() }, "vctx_state"),
+            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events }, "vctx_state"),
             emptied <- new_condvar!("vctx_emptied"),
+            events_cv <- new_poll_condvar!("vctx_events"),
             nr_members: Atomic::new(0),
             next_id: Atomic::new(1),
         })

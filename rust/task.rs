@@ -21,6 +21,39 @@ extern "C" {
     fn vctx_proc_inode_task(inode: *mut c_void) -> *mut bindings::task_struct;
     fn vctx_pid_task_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
     fn vctx_capable_admin() -> bool;
+    fn vctx_task_comm(t: *mut bindings::task_struct, buf16: *mut u8);
+    fn vctx_task_pid(t: *mut bindings::task_struct) -> i32;
+    fn vctx_task_tgid(t: *mut bindings::task_struct) -> i32;
+}
+
+/// Copies `t`'s name (`comm`), NUL-padded, into `buf`.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn comm(t: *mut bindings::task_struct, buf: &mut [u8; 16]) {
+    // SAFETY: valid task by contract; `buf` holds the 16 bytes written.
+    unsafe { vctx_task_comm(t, buf.as_mut_ptr()) };
+}
+
+/// `t`'s thread id in the initial pid namespace.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn pid_nr(t: *mut bindings::task_struct) -> i32 {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_task_pid(t) }
+}
+
+/// `t`'s process id in the initial pid namespace.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn tgid_nr(t: *mut bindings::task_struct) -> i32 {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_task_tgid(t) }
 }
 
 /// The key of a thread group: the address of its `signal_struct`, shared by
@@ -95,6 +128,11 @@ impl PidRef {
         // SAFETY: valid by the type invariant; `kill_pid` copes with a pid
         // whose task is gone (ESRCH).
         unsafe { bindings::kill_pid(self.ptr, sig as i32, 1) == 0 }
+    }
+
+    /// The `struct pid`, for the shim (the reference stays with `self`).
+    pub(crate) fn as_ptr(&self) -> *mut bindings::pid {
+        self.ptr
     }
 
     /// Whether two references name the same process.

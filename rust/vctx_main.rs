@@ -28,18 +28,23 @@ mod accounting;
 mod chardev;
 mod context;
 mod device;
+mod events;
 mod hooks;
 mod ioctl_arg;
 mod isolation;
 mod kill;
 mod layout;
+mod limits;
 mod listing;
 mod membership;
 mod name;
+mod reader;
 mod registry;
+mod snapshot;
 mod state;
 mod task;
 mod uapi;
+mod usage;
 mod virt;
 mod wait;
 
@@ -76,7 +81,7 @@ impl kernel::InPlaceModule for VctxModule {
         try_pin_init!(Self {
             state: {
                 layout::check()?;
-                let st = KBox::pin_init(state::State::new(), GFP_KERNEL)?;
+                let st = KBox::pin_init(state::State::new(events::Ring::new()?), GFP_KERNEL)?;
                 st.init_root()?;
                 st.publish();
                 Published(st)

@@ -5,10 +5,12 @@
 //! child is visible. Failing it fails the fork with that error and nothing
 //! to undo (copy_process skips `security_task_free` for it).
 //!
-//! Denied: any task creation by a process whose context subtree is being
-//! killed (EAGAIN), so that nothing escapes the sweep.
+//! Denied (EAGAIN): any task creation by a process whose context subtree
+//! is being killed, so that nothing escapes the sweep; and a task that
+//! would take a context or an ancestor beyond its nproc (new processes:
+//! no `CLONE_THREAD`) or nthreads limit (`limits.rs`).
 
-use kernel::prelude::*;
+use kernel::{bindings, ffi::c_ulong, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use crate::{membership, state};
@@ -20,9 +22,11 @@ ftrace_callback! {
         if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
             return;
         }
-        if let Err(e) = membership::admit_fork(st) {
-            // SAFETY: `fregs` are this invocation's registers.
-            unsafe { Call::new(fregs) }.fail(e);
+        // SAFETY: `fregs` are this invocation's registers.
+        let call = unsafe { Call::new(fregs) };
+        let process = call.arg(1) & bindings::CLONE_THREAD as c_ulong == 0;
+        if let Err(e) = membership::admit_fork(st, process) {
+            call.fail(e);
         }
     }
 }

@@ -7,6 +7,7 @@
 //! exercised by the guest suites (a changed prototype fails them):
 //! - `sched_process_fork(struct task_struct *parent, struct task_struct *child)`
 //! - `sched_process_exit(struct task_struct *p, bool group_dead)`
+//! - `sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)`
 
 use core::ffi::c_void;
 use kernel::{bindings, prelude::*};
@@ -35,11 +36,32 @@ unsafe extern "C" fn fork_probe(
 /// Called by the tracepoint with a valid task.
 unsafe extern "C" fn exit_probe(_data: *mut c_void, p: *mut bindings::task_struct, group_dead: bool) {
     let Some(st) = state::get() else { return };
-    if !group_dead || st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
     // SAFETY: the tracepoint passes a valid task.
     unsafe { membership::on_exit(st, p, group_dead) };
+}
+
+/// # Safety
+///
+/// Called by the tracepoint, in the task that has just exec'd.
+unsafe extern "C" fn exec_probe(
+    _data: *mut c_void,
+    _p: *mut bindings::task_struct,
+    _old_pid: i32,
+    _bprm: *mut c_void,
+) {
+    let Some(st) = state::get() else { return };
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return;
+    }
+    membership::on_exec(st);
+}
+
+pub(super) fn register_exec() -> Result<Probe> {
+    // SAFETY: as below, for `sched_process_exec`.
+    unsafe { Probe::register(c"sched_process_exec", exec_probe as *mut c_void) }
 }
 
 pub(super) fn register_fork() -> Result<Probe> {

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `VCTX_IOC_STAT` and `VCTX_IOC_SNAPSHOT` answers: the figures of one
+//! context, or of every context of a subtree, each taken under one hold of
+//! the state lock.
+
+use kernel::{prelude::*, sync::Arc};
+
+use crate::accounting::{self, NPROC, NTHREADS, RSS};
+use crate::context::Context;
+use crate::limits;
+use crate::state::{Inner, State};
+use crate::uapi::{vctx_counters, vctx_limit, vctx_snap_entry, VCTX_RES_COUNT};
+use crate::usage::Usage;
+
+const RES: usize = VCTX_RES_COUNT as usize;
+
+/// The limits of `ctx` as the ABI reports them, given the held values;
+/// `window` replaces the peaks (a reader's checkpoint).
+pub(crate) fn limits_of(inner: &Inner, ctx: &Context, held: [u64; RES], window: Option<[u64; RES]>) -> [vctx_limit; RES] {
+    let a = &ctx.st.access(inner).acct;
+    core::array::from_fn(|r| vctx_limit {
+        held: held[r],
+        peak: window.map_or(a.limits[r].peak, |w| w[r]).max(held[r]),
+        limit: a.limits[r].limit,
+        failures: a.limits[r].failures,
+    })
+}
+
+/// The held values of `ctx` in its subtree counters.
+pub(crate) fn held_of(sub: &vctx_counters) -> [u64; RES] {
+    let mut h = [0u64; RES];
+    h[NPROC] = sub.processes;
+    h[NTHREADS] = sub.threads;
+    h[RSS] = sub.rss_bytes;
+    h
+}
+
+/// Buffers for one snapshot, allocated without the lock.
+pub(crate) struct Buffers {
+    ctxs: KVec<Arc<Context>>,
+    index: KVec<(u64, usize)>,
+    mms: KVec<(u64, u64, usize)>,
+    live: KVec<(Usage, u64)>,
+    pub(crate) out: KVec<vctx_snap_entry>,
+}
+
+impl Buffers {
+    /// Room for `n` contexts and the members there are now.
+    pub(crate) fn new(state: &State, n: usize) -> Result<Self> {
+        let m = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
+        Ok(Self {
+            ctxs: KVec::with_capacity(n, GFP_KERNEL)?,
+            index: KVec::with_capacity(n, GFP_KERNEL)?,
+            mms: KVec::with_capacity(m, GFP_KERNEL)?,
+            live: KVec::with_capacity(n, GFP_KERNEL)?,
+            out: KVec::with_capacity(n, GFP_KERNEL)?,
+        })
+    }
+}
+
+/// Appends `ctx`'s subtree, pre-order, children by name.
+fn walk(inner: &Inner, ctx: &Arc<Context>, out: &mut KVec<Arc<Context>>) -> Result {
+    out.push_within_capacity(ctx.clone()).map_err(|_| EAGAIN)?;
+    for child in ctx.st.access(inner).children.values() {
+        walk(inner, child, out)?;
+    }
+    Ok(())
+}
+
+/// Takes the snapshot of `root`'s subtree as seen from `view` into
+/// `b.out`. EAGAIN if the buffers turn out too small (the caller retries).
+pub(crate) fn take(inner: &mut Inner, root: &Arc<Context>, view: &Context, b: &mut Buffers) -> Result {
+    let Buffers { ctxs, index, mms, live, out } = b;
+    ctxs.clear();
+    index.clear();
+    mms.clear();
+    live.clear();
+    out.clear();
+    walk(inner, root, ctxs)?;
+    if !accounting::fits_n(inner, mms.capacity()) {
+        return Err(EAGAIN);
+    }
+    for (i, c) in ctxs.iter().enumerate() {
+        index.push_within_capacity((c.id, i)).map_err(|_| EAGAIN)?;
+        live.push_within_capacity((Usage::default(), 0)).map_err(|_| EAGAIN)?;
+    }
+    index.sort_unstable_by_key(|e| e.0);
+    let find = |id: u64| index.binary_search_by_key(&id, |e| e.0).ok().map(|k| index[k].1);
+    // Live members: their own context's figures first.
+    for m in inner.members.values_mut() {
+        if !m.ctx.is_within(root) {
+            continue;
+        }
+        let Some(i) = find(m.ctx.id) else { continue };
+        let Some((used, raw)) = accounting::live_use(m) else { continue };
+        live[i].0.add(&used);
+        live[i].1 += raw.threads;
+        if raw.mm != 0 {
+            let _ = mms.push_within_capacity((raw.mm, raw.rss_pages, i));
+        }
+    }
+    // RSS: each address space once, on the first context found using it.
+    mms.sort_unstable_by_key(|e| e.0);
+    let mut kept = 0;
+    for k in 0..mms.len() {
+        if kept == 0 || mms[kept - 1].0 != mms[k].0 {
+            mms[kept] = mms[k];
+            kept += 1;
+        }
+    }
+    mms.truncate(kept);
+    for (i, c) in ctxs.iter().enumerate() {
+        let st = c.st.access(inner);
+        let mut e: vctx_snap_entry = zeroed();
+        e.id = c.id;
+        e.parent_id = match &c.parent {
+            Some(p) if c.id != root.id => p.id,
+            _ => u64::MAX,
+        };
+        e.depth = c.depth - root.depth;
+        e.flags = crate::listing::flags_of(inner, c);
+        e.created_ns = c.created_ns;
+        if c.id != view.id {
+            st.name.to_abi(&mut e.name);
+        }
+        let mut own = live[i].0;
+        own.add(&st.acct.dead_own);
+        e.self_ = accounting::counters_of(inner, c, &own, u64::from(st.processes), live[i].1, false);
+        e.subtree =
+            accounting::counters_of(inner, c, &st.acct.dead_sub, u64::from(st.subtree_processes), 0, true);
+        out.push_within_capacity(e).map_err(|_| EAGAIN)?;
+    }
+    // Each context's live figures count in its ancestors' subtrees too.
+    let up = |from: usize, f: &mut dyn FnMut(usize)| {
+        let mut c: Option<&Context> = Some(&ctxs[from]);
+        while let Some(cc) = c {
+            let Some(j) = find(cc.id) else { break };
+            f(j);
+            if cc.id == root.id {
+                break;
+            }
+            c = cc.parent.as_deref();
+        }
+    };
+    for i in 0..ctxs.len() {
+        let (used, threads) = live[i];
+        up(i, &mut |j| accounting::add_use(&mut out[j].subtree, &used, threads));
+    }
+    for &(_, pages, i) in mms.iter() {
+        let bytes = pages * accounting::PAGE_SIZE;
+        out[i].self_.rss_bytes += bytes;
+        up(i, &mut |j| out[j].subtree.rss_bytes += bytes);
+    }
+    for (i, c) in ctxs.iter().enumerate() {
+        let e = &mut out[i];
+        accounting::note_rss(inner, c, e.self_.rss_bytes, e.subtree.rss_bytes);
+        let a = &c.st.access(inner).acct;
+        e.self_.rss_peak_bytes = a.rss_peak.own;
+        e.subtree.rss_peak_bytes = a.rss_peak.sub;
+        let held = held_of(&e.subtree);
+        limits::observe(inner, c, &held, None);
+        e.limits = limits_of(inner, c, held, None);
+    }
+    Ok(())
+}
+
+/// An all-zero entry.
+fn zeroed() -> vctx_snap_entry {
+    // SAFETY: plain integers and bytes: all-zero is valid.
+    unsafe { core::mem::zeroed() }
+}
