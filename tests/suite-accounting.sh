@@ -335,7 +335,7 @@ check "... and the ephemeral context is gone" until_ok 50 sh -c "! vctx info $E"
 
 vctx create -p /tp/hot
 vctx create /tp/cold
-vctx exec /tp/hot -- $B/burn 4000 exit >/dev/null &
+vctx exec /tp/hot -- $B/burn 600000 exit >/dev/null &
 HP=$!
 vctx exec /tp/cold -- sleep 300 &
 CP=$!
