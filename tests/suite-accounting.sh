@@ -130,19 +130,30 @@ check_eq "/fk: execs 5 (forkn, sh, 3 forkn)" "$(st /fk self execs)" 5
 check_eq "/fk: exits 30" "$(st /fk self exits)" 30
 cleanup /fk
 
-# CPU: two burners of 800 ms each, then they sleep; compare with /proc.
+# CPU: two burners wait in the root, are moved into /cpu (bringing none of
+# their past), then burn 800 ms each and sleep; compare with what /proc says
+# they used since the move.
 vctx create /cpu
-vctx exec /cpu -- $B/burn 800 >/tmp/burn1.out &
+$B/burn 800 wait >/tmp/burn1.out &
 P1=$!
-vctx exec /cpu -- $B/burn 800 >/tmp/burn2.out &
+$B/burn 800 wait >/tmp/burn2.out &
 P2=$!
-check "two CPU burners finish 800 ms each" until_ok 300 sh -c 'grep -q done /tmp/burn1.out && grep -q done /tmp/burn2.out'
-ut=$(( ($(proc_stat $P1 14) + $(proc_stat $P2 14)) * 10 ))
-tt=$(( ut + ($(proc_stat $P1 15) + $(proc_stat $P2 15)) * 10 ))
+check "two burners wait in the root" until_ok 100 sh -c 'grep -q waiting /tmp/burn1.out && grep -q waiting /tmp/burn2.out'
+check "vctx enter moves them into /cpu" sh -c "vctx enter /cpu --pid $P1 && vctx enter /cpu --pid $P2"
+# ticks PID FIELD...: the sum of /proc/PID/stat fields, in ms (USER_HZ 100).
+ticks() { _p=$1 _t=0; shift; for _f in "$@"; do _t=$((_t + $(proc_stat "$_p" "$_f"))); done; echo $((_t * 10)); }
+u0=$(( $(ticks $P1 14) + $(ticks $P2 14) ))
+t0=$(( $(ticks $P1 14 15) + $(ticks $P2 14 15) ))
+check_near "/cpu: after the move it counts none of their past CPU" \
+	"$(( ($(st /cpu self cpu_user_ns) + $(st /cpu self cpu_system_ns)) / 1000000 ))" 0 20 0
+kill -USR1 $P1 $P2
+check "they burn 800 ms each" until_ok 300 sh -c 'grep -q done /tmp/burn1.out && grep -q done /tmp/burn2.out'
+ut=$(( $(ticks $P1 14) + $(ticks $P2 14) - u0 ))
+tt=$(( $(ticks $P1 14 15) + $(ticks $P2 14 15) - t0 ))
 cu=$(( $(st /cpu self cpu_user_ns) / 1000000 ))
 cs=$(( $(st /cpu self cpu_system_ns) / 1000000 ))
-check_near "/cpu: cpu_user ($cu ms) = the burners' utime in /proc ($ut ms)" "$cu" "$ut" 40 10
-check_near "/cpu: cpu_user + cpu_system = utime + stime ($tt ms)" "$((cu + cs))" "$tt" 40 10
+check_near "/cpu: cpu_user ($cu ms) = the burners' utime in /proc since the move ($ut ms)" "$cu" "$ut" 40 10
+check_near "/cpu: cpu_user + cpu_system = utime + stime since the move ($tt ms)" "$((cu + cs))" "$tt" 40 10
 check_ge "/cpu: cpu_user + cpu_system >= 1.5 s (2 x 800 ms burnt)" "$((cu + cs))" 1500
 check_eq "/cpu: processes 2" "$(st /cpu self processes)" 2
 check_eq "/cpu: threads 2" "$(st /cpu self threads)" 2
