@@ -37,6 +37,22 @@ run vctx kill /web
 run vctx wait --timeout 5s /web
 run vctx ps
 
+say "Limits: /db may hold 2 processes; with its sleep and forkn, every fork fails (EAGAIN), nothing is killed"
+run vctx limit /db nproc=2
+vctx events --follow >/tmp/demo-events.out &
+evp=$!
+sleep 0.3
+run vctx exec /db -- /vctx/bin/forkn tries 3
+run vctx limit /db
+sleep 0.3
+kill $evp 2>/dev/null
+run cat /tmp/demo-events.out
+
+say "Accounting: every context's counters, live"
+vctx exec /db -- /vctx/bin/burn 3000 exit >/dev/null &
+run vctx top --once
+run vctx stat /db
+
 say "An ephemeral context lives as long as its processes"
 run vctx exec --new / -- sh -c 'echo "running in an unnamed context, seen from the host as $(vctx --json current | sed -n "s/.*\"id\": \([0-9]*\).*/id \1/p")"; vctx tree /'
 run vctx tree

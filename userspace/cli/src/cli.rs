@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::limitspec::{self, Assignment};
+use crate::topframe::SortKey;
 use crate::{duration, signal};
 
 const AFTER_HELP: &str = "\
@@ -93,6 +95,53 @@ pub enum Command {
         /// The context to wait for
         path: String,
     },
+    /// Show a context's counters (its own and its subtree's), limits, uptime and load
+    Stat {
+        /// Report the limit peaks over this interval: take a checkpoint, wait, then read
+        #[arg(long, value_name = "DUR", value_parser = duration::parse)]
+        window: Option<Duration>,
+        /// The context to show
+        path: String,
+    },
+    /// Show a context's limits, or set some (KEY=VALUE; "max" is unlimited)
+    #[command(after_help = "\
+Limits: nproc=N (processes of the subtree), nthreads=N (threads), rss=SIZE (resident
+memory, soft: crossing it only counts a hit and sends an event). SIZE is bytes with an
+optional K, M, G or T suffix (powers of 1024). Example: vctx limit /web nproc=50 rss=2G")]
+    Limit {
+        /// The context
+        path: String,
+        /// New limits: nproc=N|max, nthreads=N|max, rss=SIZE|max
+        #[arg(value_name = "KEY=VALUE", value_parser = limitspec::parse)]
+        assignments: Vec<Assignment>,
+    },
+    /// Print the limit events (refused forks, crossed rss limits) as they come
+    Events {
+        /// Keep reading and print events as they come (until interrupted)
+        #[arg(short, long)]
+        follow: bool,
+    },
+    /// Show the contexts of a subtree live: processes, CPU, memory, forks, I/O, limit hits
+    Top(TopArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Print one frame (rates over one --interval) and exit, for scripts
+    #[arg(long)]
+    pub once: bool,
+    /// Order the children of each context by this, largest first (name: A to Z)
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub sort: SortKey,
+    /// Time between readings (the rates are over this interval)
+    #[arg(long, value_name = "DUR", default_value = "1s", value_parser = duration::parse)]
+    pub interval: Duration,
+    /// Stop after this many frames
+    #[arg(short = 'n', long, value_name = "N", conflicts_with = "once")]
+    pub iterations: Option<u64>,
+    /// The root of the subtree to show
+    #[arg(default_value = "/")]
+    pub path: String,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +236,55 @@ mod tests {
         let cli = Cli::parse_from(["vctx", "ls", "--json"]);
         assert!(cli.json);
         assert!(matches!(cli.command, Command::Ls { ref path } if path == "/"));
+    }
+
+    #[test]
+    fn limit_takes_assignments() {
+        let cli = Cli::parse_from(["vctx", "limit", "/a", "nproc=5", "rss=1G"]);
+        let Command::Limit { path, assignments } = cli.command else {
+            panic!("not limit")
+        };
+        assert_eq!(path, "/a");
+        assert_eq!(
+            assignments,
+            [
+                (vctx_lib::Resource::Nproc, Some(5)),
+                (vctx_lib::Resource::Rss, Some(1 << 30))
+            ]
+        );
+        assert!(Cli::try_parse_from(["vctx", "limit", "/a", "cpu=5"]).is_err());
+        assert!(Cli::try_parse_from(["vctx", "limit", "/a"]).is_ok());
+    }
+
+    #[test]
+    fn top_defaults() {
+        let cli = Cli::parse_from(["vctx", "top", "--once"]);
+        let Command::Top(t) = cli.command else {
+            panic!("not top")
+        };
+        assert!(t.once);
+        assert_eq!(
+            (t.sort, t.interval, t.path.as_str()),
+            (SortKey::Cpu, Duration::from_secs(1), "/")
+        );
+        let cli = Cli::parse_from([
+            "vctx",
+            "top",
+            "--sort",
+            "rss",
+            "--interval",
+            "200ms",
+            "/web",
+        ]);
+        let Command::Top(t) = cli.command else {
+            panic!("not top")
+        };
+        assert_eq!(
+            (t.sort, t.interval, t.path.as_str()),
+            (SortKey::Rss, Duration::from_millis(200), "/web")
+        );
+        assert!(Cli::try_parse_from(["vctx", "top", "--sort", "mem"]).is_err());
+        assert!(Cli::try_parse_from(["vctx", "top", "--once", "-n", "3"]).is_err());
     }
 
     #[test]

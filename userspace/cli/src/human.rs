@@ -37,6 +37,40 @@ pub fn age(created_ns: u64, now_ns: u64) -> String {
     duration(now_ns.saturating_sub(created_ns))
 }
 
+/// A size in bytes, binary units: 512B, 1.5K, 12.0M, 3.2G (B below 1 KiB).
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["K", "M", "G", "T", "P", "E"];
+    if bytes < 1024 {
+        return format!("{bytes}B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    // 1023.96K would print as 1024.0K: say 1.0M instead.
+    if value >= 1023.95 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1}{}", UNITS[unit])
+}
+
+/// A rate per second with one decimal below 100 ("2.5", "340").
+pub fn rate(per_sec: f64) -> String {
+    if per_sec < 99.95 {
+        format!("{per_sec:.1}")
+    } else {
+        format!("{per_sec:.0}")
+    }
+}
+
+/// A fixed-point load (1.0 = `one`) with two decimals.
+pub fn load(raw: u64, one: u64) -> String {
+    format!("{:.2}", raw as f64 / one as f64)
+}
+
 /// "1 process", "2 processes".
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -69,6 +103,27 @@ mod tests {
         assert_eq!(age(10 * S, 15 * S), "5.0s");
         assert_eq!(age(20 * S, 15 * S), "0ns");
         assert!(boottime_ns() > 0);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size(0), "0B");
+        assert_eq!(size(1023), "1023B");
+        assert_eq!(size(1024), "1.0K");
+        assert_eq!(size(1536), "1.5K");
+        assert_eq!(size(1024 * 1024 - 1), "1.0M");
+        assert_eq!(size(12 * 1024 * 1024 + 100), "12.0M");
+        assert_eq!(size(3 << 30), "3.0G");
+        assert_eq!(size(u64::MAX), "16.0E");
+    }
+
+    #[test]
+    fn rates_and_loads() {
+        assert_eq!(rate(0.0), "0.0");
+        assert_eq!(rate(2.54), "2.5");
+        assert_eq!(rate(340.4), "340");
+        assert_eq!(load(2048, 2048), "1.00");
+        assert_eq!(load(512, 2048), "0.25");
     }
 
     #[test]

@@ -4,16 +4,19 @@
 //! error chain on one line to stderr, prefixed "vctx: ", and exit 1 (126 or
 //! 127 when `vctx exec` cannot execute its command).
 
+mod acct_json;
 mod cli;
 mod commands;
 mod duration;
 mod human;
 mod json;
+mod limitspec;
 mod output;
 mod paths;
 mod procfs;
 mod signal;
 mod table;
+mod topframe;
 mod treeview;
 
 use std::process::ExitCode;

@@ -41,6 +41,26 @@ pub fn render(root: &Node, root_label: &str, label: &dyn Fn(usize) -> String) ->
     out
 }
 
+/// The nodes below `root` in drawing order, each with the prefix that
+/// `render` puts before its label ("├── ", "│   └── ", ...).
+pub fn prefixes(root: &Node) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    walk(&root.children, "", &mut out);
+    out
+}
+
+fn walk(nodes: &[Node], prefix: &str, out: &mut Vec<(usize, String)>) {
+    for (k, node) in nodes.iter().enumerate() {
+        let last = k + 1 == nodes.len();
+        out.push((
+            node.index,
+            format!("{prefix}{}", if last { "└── " } else { "├── " }),
+        ));
+        let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+        walk(&node.children, &deeper, out);
+    }
+}
+
 fn draw(nodes: &[Node], prefix: &str, label: &dyn Fn(usize) -> String, out: &mut String) {
     for (k, node) in nodes.iter().enumerate() {
         let last = k + 1 == nodes.len();
@@ -82,6 +102,19 @@ mod tests {
         );
         assert_eq!(build(&[]), vec![]);
         assert_eq!(build(&[0]), vec![leaf(0)]);
+    }
+
+    #[test]
+    fn prefixes_follow_the_drawing() {
+        let forest = build(&[0, 1, 2, 1]);
+        assert_eq!(
+            prefixes(&forest[0]),
+            vec![
+                (1, "├── ".to_owned()),
+                (2, "│   └── ".to_owned()),
+                (3, "└── ".to_owned())
+            ]
+        );
     }
 
     #[test]

@@ -69,6 +69,11 @@ fn every_device_command_needs_the_module() {
         &["kill", "/a"],
         &["wait", "--timeout", "1s", "/a"],
         &["exec", "/a", "--", "true"],
+        &["stat", "/a"],
+        &["limit", "/a"],
+        &["limit", "/a", "nproc=3"],
+        &["events"],
+        &["top", "--once"],
     ];
     for args in commands {
         vctx()
@@ -108,6 +113,13 @@ fn bad_arguments_are_usage_errors() {
         &["enter", "/a"],
         &["exec", "/a"],
         &["rename", "/a"],
+        &["stat"],
+        &["limit", "/a", "nproc=lots"],
+        &["limit", "/a", "rss=1.5G"],
+        &["limit", "/a", "cpu=1"],
+        &["top", "--sort", "mem"],
+        &["top", "--interval", "soon"],
+        &["stat", "--window", "x", "/a"],
     ];
     for args in bad {
         vctx().args(*args).assert().code(2).stdout("");
@@ -135,4 +147,44 @@ fn client_side_name_check() {
         .assert()
         .code(1)
         .stderr(predicate::str::starts_with("vctx: b/c: invalid name"));
+}
+
+/// The accounting requests are really issued (ENOTTY from /dev/null) and
+/// fail on one line naming the path.
+#[test]
+fn accounting_errors_name_the_path() {
+    for args in [
+        &["stat", "web"][..],
+        &["limit", "/web"],
+        &["limit", "/web", "rss=1G"],
+        &["top", "--once", "--interval", "10ms", "/web"],
+    ] {
+        vctx_at("/dev/null")
+            .args(args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(
+                "vctx: /web: request not supported by the module (is it older than this tool?)\n",
+            );
+    }
+}
+
+#[test]
+fn limit_refuses_a_resource_given_twice() {
+    vctx_at("/dev/null")
+        .args(["limit", "/a", "nproc=1", "nproc=max"])
+        .assert()
+        .code(1)
+        .stderr("vctx: /a: nproc is given twice\n");
+}
+
+/// /dev/null polls readable and reads 0 bytes: no events, a clean exit.
+#[test]
+fn events_on_a_device_with_nothing_to_read() {
+    vctx_at("/dev/null")
+        .args(["events", "--json"])
+        .assert()
+        .success()
+        .stdout("");
 }

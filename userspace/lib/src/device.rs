@@ -15,6 +15,7 @@ use std::time::Duration;
 use nix::errno::Errno;
 
 use crate::abi;
+use crate::accounting::FinalRecord;
 use crate::error::{Error, Op, Result};
 use crate::ioctl;
 use crate::retry::fetch_growing;
@@ -22,6 +23,8 @@ use crate::strings::{check_path, to_c_name, vstr};
 use crate::types::{
     CreateOptions, Created, Entry, Info, KillReport, PidEntry, Version, WaitReport,
 };
+
+mod accounting;
 
 /// Where the device node is unless [`DEVICE_ENV`] says otherwise.
 pub const DEFAULT_DEVICE: &str = "/dev/vctx";
@@ -333,7 +336,9 @@ impl Device {
     }
 
     /// VCTX_IOC_WAIT: blocks until the subtree of `path` has no members, or
-    /// `timeout` passes (ETIMEDOUT); `None` waits for ever.
+    /// `timeout` passes (ETIMEDOUT); `None` waits for ever. The final record
+    /// is only meaningful if the module has VCTX_FEAT_ACCOUNTING (an older
+    /// module leaves it zero).
     pub fn wait(&self, path: &str, timeout: Option<Duration>) -> Result<WaitReport> {
         check_path(path)?;
         let mut req = abi::vctx_wait {
@@ -350,6 +355,7 @@ impl Device {
             id: req.id,
             lifetime_ns: req.lifetime_ns,
             total_processes: req.total_processes,
+            record: FinalRecord::from_wait(&req),
         })
     }
 

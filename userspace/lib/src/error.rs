@@ -20,6 +20,12 @@ pub enum Op {
     Pids,
     Kill,
     Wait,
+    Stat,
+    Snapshot,
+    SetLimit,
+    Checkpoint,
+    /// read() or poll() of event records.
+    Events,
 }
 
 impl Op {
@@ -36,13 +42,21 @@ impl Op {
             Op::Pids => "pids",
             Op::Kill => "kill",
             Op::Wait => "wait",
+            Op::Stat => "stat",
+            Op::Snapshot => "snapshot",
+            Op::SetLimit => "set limit",
+            Op::Checkpoint => "checkpoint",
+            Op::Events => "events",
         }
     }
 
     /// Whether the request always needs CAP_SYS_ADMIN (enter only does for
     /// another process, so it is explained apart).
     fn needs_admin(self) -> bool {
-        matches!(self, Op::Create | Op::Destroy | Op::Rename | Op::Kill)
+        matches!(
+            self,
+            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::SetLimit
+        )
     }
 }
 
@@ -92,6 +106,9 @@ pub fn reason(op: Op, errno: Errno) -> String {
             "permission denied (needs CAP_SYS_ADMIN)"
         }
         Errno::EPERM | Errno::EACCES => "permission denied",
+        Errno::EINVAL if op == Op::Events => {
+            "the module has no limit events (is it older than this tool?)"
+        }
         Errno::EINVAL => "invalid name or argument",
         Errno::EAGAIN => "context is being killed or at a limit",
         Errno::ETIMEDOUT => "timed out",
@@ -103,6 +120,9 @@ pub fn reason(op: Op, errno: Errno) -> String {
             "request not supported by the module (is it older than this tool?)"
         }
         Errno::ERANGE => "the result kept growing while it was read; try again",
+        Errno::ENOSPC if op == Op::Checkpoint => {
+            "too many checkpoints on this open file (at most VCTX_CHECKPOINTS_MAX)"
+        }
         _ => return describe_errno(errno),
     };
     text.to_owned()
@@ -153,6 +173,18 @@ mod tests {
         );
         assert!(ioctl(Op::Enter, "/a", Errno::EPERM).contains("only move down"));
         assert_eq!(ioctl(Op::List, "/", Errno::EPERM), "/: permission denied");
+        assert_eq!(
+            ioctl(Op::SetLimit, "/a", Errno::EPERM),
+            "/a: permission denied (needs CAP_SYS_ADMIN)"
+        );
+        assert_eq!(
+            ioctl(Op::Events, "/dev/vctx", Errno::EINVAL),
+            "/dev/vctx: the module has no limit events (is it older than this tool?)"
+        );
+        assert_eq!(
+            ioctl(Op::Stat, "/a", Errno::ENOTTY),
+            "/a: request not supported by the module (is it older than this tool?)"
+        );
         assert_eq!(
             ioctl(Op::Kill, "/a", Errno::EAGAIN),
             "/a: context is being killed or at a limit"

@@ -10,6 +10,9 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_KILL, "kill"),
     (abi::VCTX_FEAT_WAIT, "wait"),
     (abi::VCTX_FEAT_ISOLATION, "isolation"),
+    (abi::VCTX_FEAT_ACCOUNTING, "accounting"),
+    (abi::VCTX_FEAT_LIMITS, "limits"),
+    (abi::VCTX_FEAT_EVENTS, "events"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
@@ -53,7 +56,9 @@ mod tests {
             ["version", "contexts", "membership", "kill", "wait"]
         );
         assert_eq!(feature_names(0), Vec::<String>::new());
-        assert_eq!(feature_names(0b100_0001), ["version", "bit6"]);
+        assert_eq!(feature_names(0b100_0001), ["version", "accounting"]);
+        assert_eq!(feature_names(0b1_1000_0000), ["limits", "events"]);
+        assert_eq!(feature_names(1 << 9), ["bit9"]);
         assert_eq!(feature_names(0b10_0000), ["isolation"]);
     }
 

@@ -25,6 +25,10 @@ const NR_ENTER: u8 = 0x06;
 const NR_PIDS: u8 = 0x07;
 const NR_KILL: u8 = 0x08;
 const NR_WAIT: u8 = 0x09;
+const NR_STAT: u8 = 0x0A;
+const NR_SNAPSHOT: u8 = 0x0B;
+const NR_SET_LIMIT: u8 = 0x0C;
+const NR_CHECKPOINT: u8 = 0x0D;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -49,6 +53,10 @@ pub const VCTX_IOC_ENTER: u32 = iow!(NR_ENTER, abi::vctx_enter);
 pub const VCTX_IOC_PIDS: u32 = iowr!(NR_PIDS, abi::vctx_pids);
 pub const VCTX_IOC_KILL: u32 = iowr!(NR_KILL, abi::vctx_kill);
 pub const VCTX_IOC_WAIT: u32 = iowr!(NR_WAIT, abi::vctx_wait);
+pub const VCTX_IOC_STAT: u32 = iowr!(NR_STAT, abi::vctx_stat);
+pub const VCTX_IOC_SNAPSHOT: u32 = iowr!(NR_SNAPSHOT, abi::vctx_snapshot);
+pub const VCTX_IOC_SET_LIMIT: u32 = iow!(NR_SET_LIMIT, abi::vctx_set_limit);
+pub const VCTX_IOC_CHECKPOINT: u32 = iowr!(NR_CHECKPOINT, abi::vctx_checkpoint);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -60,6 +68,10 @@ ioctl_write_ptr!(enter, MAGIC, NR_ENTER, abi::vctx_enter);
 ioctl_readwrite!(pids, MAGIC, NR_PIDS, abi::vctx_pids);
 ioctl_readwrite!(kill, MAGIC, NR_KILL, abi::vctx_kill);
 ioctl_readwrite!(wait, MAGIC, NR_WAIT, abi::vctx_wait);
+ioctl_readwrite!(stat, MAGIC, NR_STAT, abi::vctx_stat);
+ioctl_readwrite!(snapshot, MAGIC, NR_SNAPSHOT, abi::vctx_snapshot);
+ioctl_write_ptr!(set_limit, MAGIC, NR_SET_LIMIT, abi::vctx_set_limit);
+ioctl_readwrite!(checkpoint, MAGIC, NR_CHECKPOINT, abi::vctx_checkpoint);
 
 #[cfg(test)]
 mod tests {
@@ -78,6 +90,10 @@ mod tests {
         assert_eq!(VCTX_IOC_PIDS, abi::VCTX_IOC_PIDS);
         assert_eq!(VCTX_IOC_KILL, abi::VCTX_IOC_KILL);
         assert_eq!(VCTX_IOC_WAIT, abi::VCTX_IOC_WAIT);
+        assert_eq!(VCTX_IOC_STAT, abi::VCTX_IOC_STAT);
+        assert_eq!(VCTX_IOC_SNAPSHOT, abi::VCTX_IOC_SNAPSHOT);
+        assert_eq!(VCTX_IOC_SET_LIMIT, abi::VCTX_IOC_SET_LIMIT);
+        assert_eq!(VCTX_IOC_CHECKPOINT, abi::VCTX_IOC_CHECKPOINT);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -97,6 +113,10 @@ mod tests {
             (VCTX_IOC_PIDS, rw(7, 48), 0xC030_E707),
             (VCTX_IOC_KILL, rw(8, 48), 0xC030_E708),
             (VCTX_IOC_WAIT, rw(9, 280), 0xC118_E709),
+            (VCTX_IOC_STAT, rw(0x0A, 440), 0xC1B8_E70A),
+            (VCTX_IOC_SNAPSHOT, rw(0x0B, 56), 0xC038_E70B),
+            (VCTX_IOC_SET_LIMIT, w(0x0C, 56), 0x4038_E70C),
+            (VCTX_IOC_CHECKPOINT, rw(0x0D, 32), 0xC020_E70D),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

@@ -5,22 +5,30 @@
 //! - [`ioctl`]: the request numbers and raw nix wrappers;
 //! - [`Device`]: a safe handle on /dev/vctx with one method per ioctl, taking
 //!   and returning plain Rust types ([`Entry`], [`PidEntry`], ...);
+//! - [`Stat`], [`Snapshot`], [`Event`]: the accounting figures, limits and
+//!   limit events (VCTX_FEAT_ACCOUNTING, _LIMITS, _EVENTS);
 //! - [`Error`]: what failed, on which path, and why (the errno).
 //!
 //! Paths are always relative to the caller's own context ("/" is the
 //! caller's context), as the kernel sees them.
 
 pub mod abi;
+mod accounting;
 mod device;
 mod error;
+mod events;
 mod flags;
 pub mod ioctl;
 mod retry;
 mod strings;
 mod types;
 
+pub use accounting::{
+    Counters, FinalRecord, LOAD_ONE, Limit, Limits, Resource, SnapEntry, Snapshot, Stat,
+};
 pub use device::{DEFAULT_DEVICE, DEVICE_ENV, Device};
 pub use error::{Error, Op, Result, describe_errno, reason};
+pub use events::{EVENT_SIZE, Event, EventKind};
 pub use flags::{CTX_FLAGS, FEATURES, ctx_flag_names, feature_names};
 pub use nix::errno::Errno;
 pub use types::{CreateOptions, Created, Entry, Info, KillReport, PidEntry, Version, WaitReport};

@@ -1,6 +1,7 @@
 //! Plain Rust views of what the ioctls take and return.
 
 use crate::abi;
+use crate::accounting::FinalRecord;
 use crate::strings::from_c_name;
 
 /// What the module speaks (VCTX_IOC_VERSION).
@@ -147,6 +148,9 @@ pub struct WaitReport {
     /// From creation until it emptied (or now).
     pub lifetime_ns: u64,
     pub total_processes: u64,
+    /// The subtree's lifetime totals, peaks and failures (all zero from a
+    /// module without VCTX_FEAT_ACCOUNTING).
+    pub record: FinalRecord,
 }
 
 #[cfg(test)]

@@ -4,12 +4,16 @@ mod create;
 mod current;
 mod destroy;
 mod enter;
+mod events;
 pub mod exec;
 mod info;
 mod kill;
+mod limit;
 mod ls;
 mod ps;
 mod rename;
+mod stat;
+mod top;
 mod tree;
 mod version;
 mod wait;
@@ -33,5 +37,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ps { path } => ps::run(&path, json),
         Command::Kill(args) => kill::run(&args, json),
         Command::Wait { timeout, path } => wait::run(&path, timeout, json),
+        Command::Stat { window, path } => stat::run(&path, window, json),
+        Command::Limit { path, assignments } => limit::run(&path, &assignments, json),
+        Command::Events { follow } => events::run(follow, json),
+        Command::Top(args) => top::run(&args, json),
     }
 }

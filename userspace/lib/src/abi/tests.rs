@@ -29,6 +29,14 @@ fn sizes() {
     assert_eq!(size_of::<vctx_pids>(), 48);
     assert_eq!(size_of::<vctx_kill>(), 48);
     assert_eq!(size_of::<vctx_wait>(), 280);
+    assert_eq!(size_of::<vctx_counters>(), 128);
+    assert_eq!(size_of::<vctx_limit>(), 32);
+    assert_eq!(size_of::<vctx_stat>(), 440);
+    assert_eq!(size_of::<vctx_snap_entry>(), 448);
+    assert_eq!(size_of::<vctx_snapshot>(), 56);
+    assert_eq!(size_of::<vctx_set_limit>(), 56);
+    assert_eq!(size_of::<vctx_checkpoint>(), 32);
+    assert_eq!(size_of::<vctx_event>(), 88);
 }
 
 #[test]
@@ -47,6 +55,14 @@ fn alignments_are_eight() {
         ("vctx_pids", align_of::<vctx_pids>()),
         ("vctx_kill", align_of::<vctx_kill>()),
         ("vctx_wait", align_of::<vctx_wait>()),
+        ("vctx_counters", align_of::<vctx_counters>()),
+        ("vctx_limit", align_of::<vctx_limit>()),
+        ("vctx_stat", align_of::<vctx_stat>()),
+        ("vctx_snap_entry", align_of::<vctx_snap_entry>()),
+        ("vctx_snapshot", align_of::<vctx_snapshot>()),
+        ("vctx_set_limit", align_of::<vctx_set_limit>()),
+        ("vctx_checkpoint", align_of::<vctx_checkpoint>()),
+        ("vctx_event", align_of::<vctx_event>()),
     ] {
         assert_eq!(align, 8, "alignment of {name}");
     }
@@ -162,7 +178,145 @@ fn offsets() {
         lifetime_ns: 32,
         total_processes: 40,
         id: 48,
+        totals: 56,
+        limits: 184,
     });
+}
+
+#[test]
+fn accounting_offsets() {
+    offsets!(vctx_counters {
+        processes: 0,
+        threads: 8,
+        forks: 16,
+        execs: 24,
+        exits: 32,
+        cpu_user_ns: 40,
+        cpu_system_ns: 48,
+        rss_bytes: 56,
+        rss_peak_bytes: 64,
+        io_read_bytes: 72,
+        io_write_bytes: 80,
+        io_storage_read_bytes: 88,
+        io_storage_write_bytes: 96,
+        nvcsw: 104,
+        nivcsw: 112,
+        limit_hits: 120,
+    });
+    offsets!(vctx_limit {
+        held: 0,
+        peak: 8,
+        limit: 16,
+        failures: 24
+    });
+    offsets!(vctx_stat {
+        size: 0,
+        flags: 4,
+        path: 8,
+        id: 24,
+        now_ns: 32,
+        created_ns: 40,
+        loadavg: 48,
+        nr_running: 72,
+        last_pid: 76,
+        ctx_flags: 80,
+        __pad: 84,
+        self_: 88,
+        subtree: 216,
+        limits: 344,
+    });
+    offsets!(vctx_snap_entry {
+        id: 0,
+        parent_id: 8,
+        depth: 16,
+        flags: 20,
+        created_ns: 24,
+        name: 32,
+        self_: 96,
+        subtree: 224,
+        limits: 352,
+    });
+    offsets!(vctx_snapshot {
+        size: 0,
+        flags: 4,
+        path: 8,
+        entries: 24,
+        entry_size: 32,
+        capacity: 36,
+        count: 40,
+        __pad: 44,
+        now_ns: 48,
+    });
+    offsets!(vctx_set_limit {
+        size: 0,
+        mask: 4,
+        path: 8,
+        limit: 24,
+        __pad: 48
+    });
+    offsets!(vctx_checkpoint {
+        size: 0,
+        flags: 4,
+        path: 8,
+        id: 24
+    });
+    offsets!(vctx_event {
+        seq: 0,
+        time_ns: 8,
+        type_: 16,
+        resource: 20,
+        ctx_id: 24,
+        origin_id: 32,
+        limit: 40,
+        attempted: 48,
+        lost: 56,
+        pid: 64,
+        tgid: 68,
+        comm: 72,
+    });
+}
+
+/// The array fields hold what the header says.
+#[test]
+fn accounting_arrays() {
+    let res = VCTX_RES_COUNT as usize;
+    assert_eq!(vctx_stat::default().limits.len(), res);
+    assert_eq!(vctx_stat::default().loadavg.len(), 3);
+    assert_eq!(vctx_snap_entry::default().limits.len(), res);
+    assert_eq!(
+        vctx_snap_entry::default().name.len(),
+        VCTX_NAME_MAX as usize + 1
+    );
+    assert_eq!(vctx_set_limit::default().limit.len(), res);
+    assert_eq!(vctx_wait::default().limits.len(), res);
+    assert_eq!(vctx_event::default().comm.len(), 16);
+    let e = vctx_event::default();
+    let _: (i32, i32, u32, u32) = (e.pid, e.tgid, e.type_, e.resource);
+    let s = vctx_stat::default();
+    let _: (u32, i32, u32) = (s.nr_running, s.last_pid, s.ctx_flags);
+}
+
+#[test]
+fn accounting_constants() {
+    assert_eq!(
+        [VCTX_FEAT_ACCOUNTING, VCTX_FEAT_LIMITS, VCTX_FEAT_EVENTS],
+        [1u64 << 6, 1 << 7, 1 << 8]
+    );
+    assert_eq!(
+        (
+            VCTX_RES_NPROC,
+            VCTX_RES_NTHREADS,
+            VCTX_RES_RSS,
+            VCTX_RES_COUNT
+        ),
+        (0, 1, 2, 3)
+    );
+    assert_eq!(VCTX_LIMIT_NONE, u64::MAX);
+    assert_eq!((VCTX_STAT_WINDOW, VCTX_STAT_FLAGS), (1, 1));
+    assert_eq!(VCTX_CHECKPOINTS_MAX, 64);
+    assert_eq!(VCTX_EVENTS_KEPT, 1024);
+    assert_eq!((VCTX_EVENT_LIMIT, VCTX_EVENT_OVERFLOW), (1, 2));
+    assert_eq!(VCTX_CTX_NOVIRT, 4);
 }
 
 #[test]

@@ -1,0 +1,313 @@
+//! One frame of `vctx top`: the rates between two snapshots of a subtree,
+//! its contexts sorted within their parents, and the frame as a tree table
+//! or a JSON document. Pure: the command does the reading and the waiting.
+
+use std::collections::HashMap;
+
+use clap::ValueEnum;
+use serde::Serialize;
+use vctx_lib::{SnapEntry, Snapshot};
+
+use crate::human;
+use crate::paths::join;
+use crate::table::{Align, Table};
+use crate::treeview::{self, Node};
+
+/// What `--sort` orders siblings by (largest first; name: A to Z).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Cpu,
+    Rss,
+    Procs,
+    Forks,
+    Io,
+    Name,
+}
+
+/// One context of a frame; figures are of its whole subtree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub id: u64,
+    pub path: String,
+    #[serde(skip)]
+    pub name: String,
+    pub depth: u32,
+    pub processes: u64,
+    /// CPU time over wall time, in percent (100 = one CPU); null for a
+    /// context the first snapshot did not have.
+    pub cpu_percent: Option<f64>,
+    pub rss_bytes: u64,
+    pub forks_per_sec: Option<f64>,
+    /// Bytes read plus written (rchar + wchar) per second.
+    pub io_bytes_per_sec: Option<f64>,
+    pub limit_hits: u64,
+}
+
+/// A frame: the rows in display order (pre-order, siblings sorted).
+#[derive(Debug, Serialize)]
+pub struct Frame {
+    pub now_ns: u64,
+    pub interval_ns: u64,
+    pub contexts: Vec<Row>,
+    #[serde(skip)]
+    prefixes: Vec<String>,
+}
+
+/// The rates of `cur` against `prev` (matched by id), sorted by `key`.
+/// `base` is the path of the snapshot's root.
+pub fn frame(prev: &Snapshot, cur: &Snapshot, base: &str, key: SortKey) -> Frame {
+    let dt = cur.now_ns.saturating_sub(prev.now_ns);
+    let before: HashMap<u64, &SnapEntry> = prev.entries.iter().map(|e| (e.id, e)).collect();
+    let per_sec = |delta: u64| (dt > 0).then(|| delta as f64 * 1e9 / dt as f64);
+    let paths = paths(&cur.entries, base);
+    let rows: Vec<Row> = cur
+        .entries
+        .iter()
+        .zip(paths)
+        .map(|(e, path)| {
+            let old = before.get(&e.id).map(|o| &o.subtree);
+            let now = &e.subtree;
+            let delta =
+                |f: fn(&vctx_lib::Counters) -> u64| old.map(|o| f(now).saturating_sub(f(o)));
+            Row {
+                id: e.id,
+                path,
+                name: e.name.clone(),
+                depth: e.depth,
+                processes: now.processes,
+                cpu_percent: delta(|c| c.cpu_ns()).and_then(per_sec).map(|r| r / 1e7),
+                rss_bytes: now.rss_bytes,
+                forks_per_sec: delta(|c| c.forks).and_then(per_sec),
+                io_bytes_per_sec: delta(|c| c.io_bytes()).and_then(per_sec),
+                limit_hits: now.limit_hits,
+            }
+        })
+        .collect();
+    let depths: Vec<u32> = rows.iter().map(|r| r.depth).collect();
+    let mut order = Vec::new();
+    let mut prefixes = Vec::new();
+    for mut root in treeview::build(&depths) {
+        sort(&mut root, &rows, key);
+        order.push(root.index);
+        prefixes.push(String::new());
+        for (i, prefix) in treeview::prefixes(&root) {
+            order.push(i);
+            prefixes.push(prefix);
+        }
+    }
+    Frame {
+        now_ns: cur.now_ns,
+        interval_ns: dt,
+        contexts: order.into_iter().map(|i| rows[i].clone()).collect(),
+        prefixes,
+    }
+}
+
+/// The path of each entry of a pre-order snapshot.
+fn paths(entries: &[SnapEntry], base: &str) -> Vec<String> {
+    let mut stack: Vec<String> = Vec::new();
+    entries
+        .iter()
+        .map(|e| {
+            stack.truncate(e.depth as usize);
+            let path = match stack.last() {
+                Some(parent) if e.depth > 0 => join(parent, &e.name),
+                _ => base.to_owned(),
+            };
+            stack.push(path.clone());
+            path
+        })
+        .collect()
+}
+
+/// Sorts the children of every node by `key`, ties by name.
+fn sort(node: &mut Node, rows: &[Row], key: SortKey) {
+    let value = |r: &Row| -> f64 {
+        match key {
+            SortKey::Cpu => r.cpu_percent.unwrap_or(0.0),
+            SortKey::Rss => r.rss_bytes as f64,
+            SortKey::Procs => r.processes as f64,
+            SortKey::Forks => r.forks_per_sec.unwrap_or(0.0),
+            SortKey::Io => r.io_bytes_per_sec.unwrap_or(0.0),
+            SortKey::Name => 0.0,
+        }
+    };
+    node.children.sort_by(|a, b| {
+        let (ra, rb) = (&rows[a.index], &rows[b.index]);
+        value(rb)
+            .total_cmp(&value(ra))
+            .then_with(|| ra.name.cmp(&rb.name))
+    });
+    for child in &mut node.children {
+        sort(child, rows, key);
+    }
+}
+
+impl Frame {
+    /// The frame as text: a summary line, then the tree table.
+    pub fn render(&self, key: SortKey) -> String {
+        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "-".to_owned(), f);
+        let mut table = Table::new(&[
+            ("CONTEXT", Align::Left),
+            ("PROCS", Align::Right),
+            ("CPU%", Align::Right),
+            ("RSS", Align::Right),
+            ("FORKS/s", Align::Right),
+            ("IO/s", Align::Right),
+            ("HITS", Align::Right),
+        ]);
+        for (row, prefix) in self.contexts.iter().zip(&self.prefixes) {
+            let label = if prefix.is_empty() {
+                row.path.clone()
+            } else {
+                format!("{prefix}{}", row.name)
+            };
+            table.row(vec![
+                label,
+                row.processes.to_string(),
+                opt(row.cpu_percent, &|v| format!("{v:.1}")),
+                human::size(row.rss_bytes),
+                opt(row.forks_per_sec, &|v| human::rate(v)),
+                opt(row.io_bytes_per_sec, &|v| human::size(v.round() as u64)),
+                row.limit_hits.to_string(),
+            ]);
+        }
+        let head = self.contexts.first();
+        format!(
+            "{} contexts, {} processes, cpu {}%, rss {}  (over {}, sorted by {})\n{}",
+            self.contexts.len(),
+            head.map_or(0, |r| r.processes),
+            head.and_then(|r| r.cpu_percent)
+                .map_or_else(|| "-".to_owned(), |v| format!("{v:.1}")),
+            human::size(head.map_or(0, |r| r.rss_bytes)),
+            human::duration(self.interval_ns),
+            key.to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned()),
+            table.render()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vctx_lib::Counters;
+
+    const S: u64 = 1_000_000_000;
+
+    fn entry(
+        id: u64,
+        depth: u32,
+        name: &str,
+        cpu_ns: u64,
+        forks: u64,
+        rss: u64,
+        io: u64,
+    ) -> SnapEntry {
+        let subtree = Counters {
+            processes: id,
+            cpu_user_ns: cpu_ns,
+            forks,
+            rss_bytes: rss,
+            io_read_bytes: io,
+            limit_hits: id * 10,
+            ..Default::default()
+        };
+        SnapEntry {
+            id,
+            parent_id: None,
+            depth,
+            flags: 0,
+            created_ns: 0,
+            name: name.into(),
+            self_: Counters::default(),
+            subtree,
+            limits: Default::default(),
+        }
+    }
+
+    fn snaps() -> (Snapshot, Snapshot) {
+        let prev = Snapshot {
+            now_ns: 10 * S,
+            entries: vec![
+                entry(0, 0, "", 0, 0, 0, 0),
+                entry(1, 1, "b", 0, 0, 0, 0),
+                entry(2, 2, "x", 0, 0, 0, 0),
+                entry(3, 1, "c", 0, 10, 0, 0),
+            ],
+        };
+        let cur = Snapshot {
+            now_ns: 12 * S,
+            entries: vec![
+                entry(0, 0, "", 3 * S, 14, 5 << 20, 4 << 20),
+                entry(1, 1, "b", S / 2, 4, 1 << 20, 0),
+                entry(2, 2, "x", S / 2, 4, 1 << 20, 0),
+                entry(3, 1, "c", 2 * S, 20, 4 << 20, 4 << 20),
+                entry(4, 1, "a", S, 0, 0, 0),
+            ],
+        };
+        (prev, cur)
+    }
+
+    #[test]
+    fn rates() {
+        let (prev, cur) = snaps();
+        let f = frame(&prev, &cur, "/", SortKey::Name);
+        assert_eq!(f.interval_ns, 2 * S);
+        let c = f.contexts.iter().find(|r| r.path == "/c").unwrap();
+        assert_eq!(c.cpu_percent, Some(100.0));
+        assert_eq!(c.forks_per_sec, Some(5.0));
+        assert_eq!(c.io_bytes_per_sec, Some(2.0 * 1024.0 * 1024.0));
+        let root = &f.contexts[0];
+        assert_eq!((root.path.as_str(), root.cpu_percent), ("/", Some(150.0)));
+        // New since the first snapshot: no rates.
+        let a = f.contexts.iter().find(|r| r.path == "/a").unwrap();
+        assert_eq!((a.cpu_percent, a.forks_per_sec), (None, None));
+    }
+
+    #[test]
+    fn sorts_siblings_keeping_the_tree() {
+        let (prev, cur) = snaps();
+        let order = |key| -> Vec<String> {
+            frame(&prev, &cur, "/", key)
+                .contexts
+                .into_iter()
+                .map(|r| r.path)
+                .collect()
+        };
+        assert_eq!(order(SortKey::Name), ["/", "/a", "/b", "/b/x", "/c"]);
+        assert_eq!(order(SortKey::Cpu), ["/", "/c", "/b", "/b/x", "/a"]);
+        assert_eq!(order(SortKey::Rss), ["/", "/c", "/b", "/b/x", "/a"]);
+        assert_eq!(order(SortKey::Procs), ["/", "/a", "/c", "/b", "/b/x"]);
+        assert_eq!(order(SortKey::Forks), ["/", "/c", "/b", "/b/x", "/a"]);
+    }
+
+    #[test]
+    fn text() {
+        let (prev, cur) = snaps();
+        let text = frame(&prev, &cur, "/", SortKey::Cpu).render(SortKey::Cpu);
+        assert_eq!(
+            text,
+            "5 contexts, 0 processes, cpu 150.0%, rss 5.0M  (over 2.0s, sorted by cpu)\n\
+             CONTEXT    PROCS   CPU%   RSS  FORKS/s  IO/s  HITS\n\
+             /              0  150.0  5.0M      7.0  2.0M     0\n\
+             ├── c          3  100.0  4.0M      5.0  2.0M    30\n\
+             ├── b          1   25.0  1.0M      2.0    0B    10\n\
+             │   └── x      2   25.0  1.0M      2.0    0B    20\n\
+             └── a          4      -    0B        -     -    40\n"
+        );
+    }
+
+    #[test]
+    fn json_shape() {
+        let (prev, cur) = snaps();
+        let v = serde_json::to_value(frame(&prev, &cur, "/web", SortKey::Name)).unwrap();
+        assert_eq!(v["interval_ns"], 2 * S);
+        assert_eq!(v["contexts"][0]["path"], "/web");
+        assert_eq!(v["contexts"][1]["path"], "/web/a");
+        assert_eq!(v["contexts"][1]["cpu_percent"], serde_json::Value::Null);
+        assert_eq!(v["contexts"][4]["forks_per_sec"], 5.0);
+        assert_eq!(v["contexts"][4]["rss_bytes"], 4 << 20);
+        assert!(v["contexts"][0].get("name").is_none());
+    }
+}
