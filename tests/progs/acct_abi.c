@@ -244,7 +244,7 @@ int main(void)
 	/* STAT_WINDOW and CHECKPOINT. */
 	stat_req(&s, "/acct/b");
 	s.flags = VCTX_STAT_WINDOW;
-	EXPECT_ERRNO(ENOENT, ioctl(fd, VCTX_IOC_STAT, &s), "STAT WINDOW without a checkpoint: ENOENT");
+	EXPECT_ERRNO(ENODATA, ioctl(fd, VCTX_IOC_STAT, &s), "STAT WINDOW without a checkpoint: ENODATA");
 	ckpt_req(&c, "/acct/b");
 	c.id = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, VCTX_IOC_CHECKPOINT, &c), "CHECKPOINT with non-zero output id: EINVAL");
@@ -259,8 +259,8 @@ int main(void)
 
 		stat_req(&s, "/acct/b");
 		s.flags = VCTX_STAT_WINDOW;
-		EXPECT_ERRNO(ENOENT, ioctl(other, VCTX_IOC_STAT, &s),
-			     "another open file has no checkpoint there: ENOENT");
+		EXPECT_ERRNO(ENODATA, ioctl(other, VCTX_IOC_STAT, &s),
+			     "another open file has no checkpoint there: ENODATA");
 		close(other);
 	}
 	{
