@@ -4,6 +4,7 @@
 //! mutable state the global lock protects.
 
 use kernel::{
+    alloc::KBox,
     rbtree::RBTree,
     sync::{Arc, LockedBy},
 };
@@ -51,6 +52,8 @@ pub(crate) struct CtxState {
     /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
     /// members (or never had any).
     pub(crate) emptied_ns: u64,
+    /// Namespaces it holds (`crate::namespaces`), if any.
+    pub(crate) ns: Option<KBox<crate::namespaces::NsSet>>,
 }
 
 impl CtxState {
@@ -67,6 +70,7 @@ impl CtxState {
             subtree_processes: 0,
             total_processes: 0,
             emptied_ns: 0,
+            ns: None,
         }
     }
 

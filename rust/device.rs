@@ -22,7 +22,7 @@ use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{kill, listing, membership, registry, wait};
+use crate::{kill, listing, membership, ns_ioctl, registry, seal, wait};
 
 /// The bits of an ioctl number that encode the argument size.
 const IOC_SIZE_MASK: u32 = ((1 << 14) - 1) << 16;
@@ -44,6 +44,11 @@ const ENTER: u32 = cmd_id(_IOW::<vctx_enter>(MAGIC, 0x06));
 const PIDS: u32 = cmd_id(_IOWR::<vctx_pids>(MAGIC, 0x07));
 const KILL: u32 = cmd_id(_IOWR::<vctx_kill>(MAGIC, 0x08));
 const WAIT: u32 = cmd_id(_IOWR::<vctx_wait>(MAGIC, 0x09));
+const SET_FLAGS: u32 = cmd_id(_IOWR::<vctx_set_flags>(MAGIC, 0x10));
+const SEAL: u32 = cmd_id(_IOWR::<vctx_seal>(MAGIC, 0x11));
+const NS_SET: u32 = cmd_id(_IOW::<vctx_ns_set>(MAGIC, 0x12));
+const NS_GET: u32 = cmd_id(_IOWR::<vctx_ns_get>(MAGIC, 0x13));
+const NS_OPEN: u32 = cmd_id(_IOWR::<vctx_ns_open>(MAGIC, 0x14));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -51,7 +56,9 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_MEMBERSHIP
     | VCTX_FEAT_KILL
     | VCTX_FEAT_WAIT
-    | VCTX_FEAT_ISOLATION) as u64;
+    | VCTX_FEAT_ISOLATION
+    | VCTX_FEAT_NAMESPACES
+    | VCTX_FEAT_SEAL) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
@@ -71,6 +78,11 @@ pub(crate) fn ioctl(cmd: u32, arg: usize) -> Result<isize> {
         PIDS => pids(st, &arg),
         KILL => kill_cmd(st, &arg),
         WAIT => wait_cmd(st, &arg),
+        SET_FLAGS => ns_ioctl::set_flags(st, &arg),
+        SEAL => ns_ioctl::seal(st, &arg),
+        NS_SET => ns_ioctl::ns_set(st, &arg),
+        NS_GET => ns_ioctl::ns_get(st, &arg),
+        NS_OPEN => ns_ioctl::ns_open(st, &arg),
         _ => Err(ENOTTY),
     }
 }
@@ -90,12 +102,12 @@ fn read_path(s: &vctx_str) -> Result<KVec<Name>> {
 }
 
 /// The caller's context: the root of everything it can name.
-fn view(st: &State) -> Result<Arc<Context>> {
+pub(crate) fn view(st: &State) -> Result<Arc<Context>> {
     registry::caller_context(&st.lock.lock())
 }
 
 /// The context `path` names, seen from the caller.
-fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Context>> {
+pub(crate) fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Context>> {
     let names = read_path(path)?;
     let inner = st.lock.lock();
     let ctx = registry::resolve(&inner, view, &names)?;
@@ -105,7 +117,7 @@ fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Contex
     Ok(ctx)
 }
 
-fn require_admin() -> Result {
+pub(crate) fn require_admin() -> Result {
     if task::capable_admin() {
         Ok(())
     } else {
@@ -204,6 +216,7 @@ fn create(st: &State, arg: &Arg) -> Result<isize> {
     let names = read_path(&req.path)?;
     require_admin()?;
     let view = view(st)?;
+    seal::check_create(st, &view, req.ctx_flags)?;
     let ctx = registry::create(st, &view, &names, req.flags, req.ctx_flags)?;
     req.id = ctx.id;
     let inner = st.lock.lock();

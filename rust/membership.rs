@@ -134,6 +134,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     let key = unsafe { task::group_key(t) };
     let removed;
     let mut reaped = None;
+    let mut released = crate::namespaces::Released::default();
     let emptied;
     {
         let mut inner = state.lock.lock();
@@ -145,6 +146,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
+            crate::namespaces::release_emptied(&mut inner, &removed.ctx, &mut released);
         }
     }
     if emptied {
@@ -152,6 +154,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     }
     drop(removed);
     drop(reaped);
+    drop(released);
 }
 
 /// The fork-admission hook (`security_task_alloc`): may the calling

@@ -9,6 +9,7 @@ mod commands;
 mod duration;
 mod human;
 mod json;
+mod nsjoin;
 mod output;
 mod paths;
 mod procfs;

@@ -105,7 +105,10 @@ fn bad_arguments_are_usage_errors() {
         &["kill", "--grace", "5s", "/a"],
         &["kill", "--grace", "5parsecs", "--then", "KILL", "/a"],
         &["wait", "--timeout", "soon", "/a"],
-        &["enter", "/a"],
+        &["enter", "/a", "--pid", "0"],
+        &["exec", "--hostname", "web1", "/a", "--", "true"],
+        &["exec", "--ns", "uts", "--no-ns", "/a", "--", "true"],
+        &["flags"],
         &["exec", "/a"],
         &["rename", "/a"],
     ];

@@ -23,6 +23,8 @@ use crate::types::{
     CreateOptions, Created, Entry, Info, KillReport, PidEntry, Version, WaitReport,
 };
 
+pub mod ns;
+
 /// Where the device node is unless [`DEVICE_ENV`] says otherwise.
 pub const DEFAULT_DEVICE: &str = "/dev/vctx";
 /// The environment variable naming another device node (for tests).

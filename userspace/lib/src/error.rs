@@ -20,6 +20,11 @@ pub enum Op {
     Pids,
     Kill,
     Wait,
+    SetFlags,
+    Seal,
+    NsSet,
+    NsGet,
+    NsOpen,
 }
 
 impl Op {
@@ -36,13 +41,21 @@ impl Op {
             Op::Pids => "pids",
             Op::Kill => "kill",
             Op::Wait => "wait",
+            Op::SetFlags => "set flags",
+            Op::Seal => "seal",
+            Op::NsSet => "record namespaces",
+            Op::NsGet => "namespaces",
+            Op::NsOpen => "open namespace",
         }
     }
 
     /// Whether the request always needs CAP_SYS_ADMIN (enter only does for
     /// another process, so it is explained apart).
     fn needs_admin(self) -> bool {
-        matches!(self, Op::Create | Op::Destroy | Op::Rename | Op::Kill)
+        matches!(
+            self,
+            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::Seal | Op::NsOpen
+        )
     }
 }
 
@@ -83,11 +96,17 @@ pub fn reason(op: Op, errno: Errno) -> String {
     let text = match errno {
         Errno::ENOENT => "no such context (see 'vctx ls')",
         Errno::EEXIST => "already exists",
+        Errno::EBUSY if op == Op::NsSet => "the context already holds a namespace of that type",
         Errno::EBUSY => "context is busy (it has members or children)",
         Errno::EPERM | Errno::EACCES if op == Op::Enter => {
             "not permitted (a process may only move down into its own context's subtree; \
              moving another process needs CAP_SYS_ADMIN)"
         }
+        Errno::EPERM | Errno::EACCES if matches!(op, Op::SetFlags | Op::NsSet) => {
+            "permission denied (needs CAP_SYS_ADMIN; inside a sealed context only its \
+             ancestors can loosen it)"
+        }
+        Errno::ENODATA if op == Op::NsOpen => "the context has no namespace of that type",
         Errno::EPERM | Errno::EACCES if op.needs_admin() => {
             "permission denied (needs CAP_SYS_ADMIN)"
         }

@@ -25,6 +25,11 @@ const NR_ENTER: u8 = 0x06;
 const NR_PIDS: u8 = 0x07;
 const NR_KILL: u8 = 0x08;
 const NR_WAIT: u8 = 0x09;
+const NR_SET_FLAGS: u8 = 0x10;
+const NR_SEAL: u8 = 0x11;
+const NR_NS_SET: u8 = 0x12;
+const NR_NS_GET: u8 = 0x13;
+const NR_NS_OPEN: u8 = 0x14;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -49,6 +54,11 @@ pub const VCTX_IOC_ENTER: u32 = iow!(NR_ENTER, abi::vctx_enter);
 pub const VCTX_IOC_PIDS: u32 = iowr!(NR_PIDS, abi::vctx_pids);
 pub const VCTX_IOC_KILL: u32 = iowr!(NR_KILL, abi::vctx_kill);
 pub const VCTX_IOC_WAIT: u32 = iowr!(NR_WAIT, abi::vctx_wait);
+pub const VCTX_IOC_SET_FLAGS: u32 = iowr!(NR_SET_FLAGS, abi::vctx_set_flags);
+pub const VCTX_IOC_SEAL: u32 = iowr!(NR_SEAL, abi::vctx_seal);
+pub const VCTX_IOC_NS_SET: u32 = iow!(NR_NS_SET, abi::vctx_ns_set);
+pub const VCTX_IOC_NS_GET: u32 = iowr!(NR_NS_GET, abi::vctx_ns_get);
+pub const VCTX_IOC_NS_OPEN: u32 = iowr!(NR_NS_OPEN, abi::vctx_ns_open);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -60,6 +70,11 @@ ioctl_write_ptr!(enter, MAGIC, NR_ENTER, abi::vctx_enter);
 ioctl_readwrite!(pids, MAGIC, NR_PIDS, abi::vctx_pids);
 ioctl_readwrite!(kill, MAGIC, NR_KILL, abi::vctx_kill);
 ioctl_readwrite!(wait, MAGIC, NR_WAIT, abi::vctx_wait);
+ioctl_readwrite!(set_flags, MAGIC, NR_SET_FLAGS, abi::vctx_set_flags);
+ioctl_readwrite!(seal, MAGIC, NR_SEAL, abi::vctx_seal);
+ioctl_write_ptr!(ns_set, MAGIC, NR_NS_SET, abi::vctx_ns_set);
+ioctl_readwrite!(ns_get, MAGIC, NR_NS_GET, abi::vctx_ns_get);
+ioctl_readwrite!(ns_open, MAGIC, NR_NS_OPEN, abi::vctx_ns_open);
 
 #[cfg(test)]
 mod tests {
@@ -78,6 +93,11 @@ mod tests {
         assert_eq!(VCTX_IOC_PIDS, abi::VCTX_IOC_PIDS);
         assert_eq!(VCTX_IOC_KILL, abi::VCTX_IOC_KILL);
         assert_eq!(VCTX_IOC_WAIT, abi::VCTX_IOC_WAIT);
+        assert_eq!(VCTX_IOC_SET_FLAGS, abi::VCTX_IOC_SET_FLAGS);
+        assert_eq!(VCTX_IOC_SEAL, abi::VCTX_IOC_SEAL);
+        assert_eq!(VCTX_IOC_NS_SET, abi::VCTX_IOC_NS_SET);
+        assert_eq!(VCTX_IOC_NS_GET, abi::VCTX_IOC_NS_GET);
+        assert_eq!(VCTX_IOC_NS_OPEN, abi::VCTX_IOC_NS_OPEN);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -97,6 +117,11 @@ mod tests {
             (VCTX_IOC_PIDS, rw(7, 48), 0xC030_E707),
             (VCTX_IOC_KILL, rw(8, 48), 0xC030_E708),
             (VCTX_IOC_WAIT, rw(9, 280), 0xC118_E709),
+            (VCTX_IOC_SET_FLAGS, rw(0x10, 40), 0xC028_E710),
+            (VCTX_IOC_SEAL, rw(0x11, 32), 0xC020_E711),
+            (VCTX_IOC_NS_SET, w(0x12, 64), 0x4040_E712),
+            (VCTX_IOC_NS_GET, rw(0x13, 160), 0xC0A0_E713),
+            (VCTX_IOC_NS_OPEN, rw(0x14, 40), 0xC028_E714),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

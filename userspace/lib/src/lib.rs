@@ -19,6 +19,7 @@ mod retry;
 mod strings;
 mod types;
 
+pub use device::ns::{NS_TYPES, Namespaces, NsType};
 pub use device::{DEFAULT_DEVICE, DEVICE_ENV, Device};
 pub use error::{Error, Op, Result, describe_errno, reason};
 pub use flags::{CTX_FLAGS, FEATURES, ctx_flag_names, feature_names};

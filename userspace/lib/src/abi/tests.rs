@@ -29,6 +29,11 @@ fn sizes() {
     assert_eq!(size_of::<vctx_pids>(), 48);
     assert_eq!(size_of::<vctx_kill>(), 48);
     assert_eq!(size_of::<vctx_wait>(), 280);
+    assert_eq!(size_of::<vctx_set_flags>(), 40);
+    assert_eq!(size_of::<vctx_seal>(), 32);
+    assert_eq!(size_of::<vctx_ns_set>(), 64);
+    assert_eq!(size_of::<vctx_ns_get>(), 160);
+    assert_eq!(size_of::<vctx_ns_open>(), 40);
 }
 
 #[test]
@@ -47,6 +52,11 @@ fn alignments_are_eight() {
         ("vctx_pids", align_of::<vctx_pids>()),
         ("vctx_kill", align_of::<vctx_kill>()),
         ("vctx_wait", align_of::<vctx_wait>()),
+        ("vctx_set_flags", align_of::<vctx_set_flags>()),
+        ("vctx_seal", align_of::<vctx_seal>()),
+        ("vctx_ns_set", align_of::<vctx_ns_set>()),
+        ("vctx_ns_get", align_of::<vctx_ns_get>()),
+        ("vctx_ns_open", align_of::<vctx_ns_open>()),
     ] {
         assert_eq!(align, 8, "alignment of {name}");
     }
@@ -165,6 +175,74 @@ fn offsets() {
     });
 }
 
+/// Issue 7: flags, seal and namespaces.
+#[test]
+fn offsets_of_namespaces_and_seal() {
+    offsets!(vctx_set_flags {
+        size: 0,
+        flags: 4,
+        path: 8,
+        set: 24,
+        clear: 28,
+        ctx_flags: 32,
+        __pad: 36,
+    });
+    offsets!(vctx_seal {
+        size: 0,
+        flags: 4,
+        path: 8,
+        id: 24,
+    });
+    offsets!(vctx_ns_set {
+        size: 0,
+        flags: 4,
+        path: 8,
+        mask: 24,
+        __pad: 28,
+        fds: 32,
+    });
+    offsets!(vctx_ns_get {
+        size: 0,
+        flags: 4,
+        path: 8,
+        own: 24,
+        mask: 28,
+        ino: 32,
+        holder: 96,
+    });
+    offsets!(vctx_ns_open {
+        size: 0,
+        flags: 4,
+        path: 8,
+        type_: 24,
+        fd: 28,
+        ino: 32,
+    });
+    let s = vctx_ns_set::default();
+    let _: [i32; 8] = s.fds;
+    assert_eq!(VCTX_NS_COUNT, 8);
+    assert_eq!(VCTX_NS_ALL, 0xff);
+    assert_eq!(
+        [
+            VCTX_NS_UTS,
+            VCTX_NS_IPC,
+            VCTX_NS_PID,
+            VCTX_NS_NET,
+            VCTX_NS_MNT,
+            VCTX_NS_USER,
+            VCTX_NS_CGROUP,
+            VCTX_NS_TIME
+        ],
+        [0, 1, 2, 3, 4, 5, 6, 7]
+    );
+    assert_eq!(
+        (VCTX_FEAT_NAMESPACES, VCTX_FEAT_SEAL),
+        (1u64 << 10, 1u64 << 11)
+    );
+    assert_eq!((VCTX_CTX_NOVIRT, VCTX_CTX_SEALED), (1 << 2, 1 << 17));
+    assert_eq!(VCTX_CTX_LOOSENING, VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT);
+}
+
 #[test]
 fn name_buffers_hold_name_max_plus_nul() {
     let name_len = VCTX_NAME_MAX as usize + 1;
@@ -223,7 +301,7 @@ fn constants() {
             VCTX_CTX_KILLING,
             VCTX_CTX_SETTABLE
         ),
-        (1, 2, 1 << 16, 3)
+        (1, 2, 1 << 16, 7)
     );
     assert_eq!(
         (
