@@ -163,9 +163,19 @@ pub(crate) fn set(st: &State, ctx: &Arc<Context>, mask: u32, fds: &[i32; COUNT])
 
 /// The namespace of type `ty` that `ctx` is in, as seen from `view`: its
 /// own or that of its nearest ancestor holding one, up to `view`.
-fn effective<'a>(inner: &'a Inner, ctx: &'a Context, view: &Context, ty: usize) -> Option<(&'a Held, u64)> {
+fn effective<'a>(
+    inner: &'a Inner,
+    ctx: &'a Context,
+    view: &Context,
+    ty: usize,
+) -> Option<(&'a Held, u64)> {
     for c in ctx.ancestors_and_self() {
-        if let Some(h) = c.st.access(inner).ns.as_ref().and_then(|s| s.held[ty].as_ref()) {
+        if let Some(h) =
+            c.st.access(inner)
+                .ns
+                .as_ref()
+                .and_then(|s| s.held[ty].as_ref())
+        {
             return Some((h, c.id));
         }
         if c.id == view.id {
@@ -239,7 +249,13 @@ mod tests {
     fn released_chains_without_allocating() -> Result {
         let mut r = Released::default();
         for _ in 0..3 {
-            r.push(KBox::new(NsSet { held: Default::default(), next: None }, GFP_KERNEL)?);
+            r.push(KBox::new(
+                NsSet {
+                    held: Default::default(),
+                    next: None,
+                },
+                GFP_KERNEL,
+            )?);
         }
         let mut n = 0;
         let mut cur = r.0.as_deref();

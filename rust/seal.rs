@@ -68,7 +68,13 @@ pub(crate) fn seal(st: &State, ctx: &Arc<Context>) -> Result {
 /// `VCTX_IOC_SET_FLAGS`: sets `set` and clears `clear` (both within
 /// `VCTX_CTX_SETTABLE`, not overlapping) on `ctx` for a caller in `view`;
 /// returns the flags afterwards.
-pub(crate) fn set_flags(st: &State, view: &Context, ctx: &Arc<Context>, set: u32, clear: u32) -> Result<u32> {
+pub(crate) fn set_flags(
+    st: &State,
+    view: &Context,
+    ctx: &Arc<Context>,
+    set: u32,
+    clear: u32,
+) -> Result<u32> {
     let mut inner = st.lock.lock();
     if !ctx.st.access(&inner).linked {
         return Err(ENOENT);
@@ -101,12 +107,27 @@ mod tests {
         let db = create(&st, &root, &split(b"/db")?, 0, 0)?;
         seal(&st, &web)?;
         // From inside /web: frozen, and nothing below may become a spectator.
-        assert_eq!(set_flags(&st, &web, &web, VCTX_CTX_EPHEMERAL, 0).err(), Some(EPERM));
-        assert_eq!(set_flags(&st, &web, &app, VCTX_CTX_SPECTATOR, 0).err(), Some(EPERM));
-        assert_eq!(set_flags(&st, &app, &app, VCTX_CTX_NOVIRT, 0).err(), Some(EPERM));
-        assert_eq!(check_create(&st, &web, VCTX_CTX_SPECTATOR).err(), Some(EPERM));
+        assert_eq!(
+            set_flags(&st, &web, &web, VCTX_CTX_EPHEMERAL, 0).err(),
+            Some(EPERM)
+        );
+        assert_eq!(
+            set_flags(&st, &web, &app, VCTX_CTX_SPECTATOR, 0).err(),
+            Some(EPERM)
+        );
+        assert_eq!(
+            set_flags(&st, &app, &app, VCTX_CTX_NOVIRT, 0).err(),
+            Some(EPERM)
+        );
+        assert_eq!(
+            check_create(&st, &web, VCTX_CTX_SPECTATOR).err(),
+            Some(EPERM)
+        );
         // Tightening and no-ops are fine inside; the host can do anything.
-        assert_eq!(set_flags(&st, &web, &app, VCTX_CTX_EPHEMERAL, 0)?, VCTX_CTX_EPHEMERAL);
+        assert_eq!(
+            set_flags(&st, &web, &app, VCTX_CTX_EPHEMERAL, 0)?,
+            VCTX_CTX_EPHEMERAL
+        );
         assert!(set_flags(&st, &web, &web, 0, VCTX_CTX_SPECTATOR).is_ok());
         assert!(check_create(&st, &web, VCTX_CTX_EPHEMERAL).is_ok());
         let f = set_flags(&st, &root, &web, VCTX_CTX_SPECTATOR, 0)?;
