@@ -120,6 +120,27 @@ check_eq "emptied at once: nothing held" "$(ns_ino /held uts)" ""
 vctx destroy /held
 check "the module holds nothing: counts as before" until_ok 100 sh -c "[ \"\$($B/ns_abi count)\" = \"$COUNT0\" ]"
 
+# The other types: user (root mapped to root), cgroup, time.
+check_out "exec --ns user,uts: root inside a new user namespace" '^u1 0$' \
+	vctx exec -p --ns user,uts --hostname u1 /u -- sh -c 'echo "$(hostname) $(id -u)"'
+check_out "exec --ns cgroup,time: runs (as a child, for the time namespace)" '^ok$' \
+	vctx exec -p --ns cgroup,time /t -- echo ok
+vctx destroy /u; vctx destroy /t
+
+# Held by the module alone (no process is in them): destroy and rmmod
+# release them.
+vctx create /keep
+check "a context holds fresh namespaces no process is in" $B/ns_abi hold /keep
+check "the module alone keeps them alive (counted)" [ "$($B/ns_abi count)" != "$COUNT0" ]
+check_eq "info shows them held" "$(ns_own /keep uts) $(ns_own /keep ipc)" "true true"
+check "destroy releases them" vctx destroy /keep
+check "after destroy: counts as before" until_ok 100 sh -c "[ \"\$($B/ns_abi count)\" = \"$COUNT0\" ]"
+vctx create /keep
+$B/ns_abi hold /keep
+check "rmmod with a context holding namespaces" rmmod vctx
+check "rmmod released them: counts as before" until_ok 100 sh -c "[ \"\$($B/ns_abi count)\" = \"$COUNT0\" ]"
+check "insmod again" insmod /lib/modules/vctx.ko
+
 # ---------------------------------------------------------------- seal
 
 vctx create /sealed

@@ -5,6 +5,9 @@
  * a round trip of a namespace file through a context. Run as root in the
  * root context with no context named "nsabi"; it leaves none behind.
  *
+ * "ns_abi hold PATH" makes new uts and ipc namespaces, records them on the
+ * context PATH and exits: the module is then their only holder.
+ *
  * "ns_abi count" instead prints the number of active namespaces of each
  * type the kernel knows (listns(2)): a namespace the module still held
  * would still be counted.
@@ -123,6 +126,25 @@ static int count_main(void)
 	return 0;
 }
 
+static int hold_main(const char *path)
+{
+	struct vctx_ns_set n = { .size = sizeof(n), .path = S(path),
+				 .mask = 1U << VCTX_NS_UTS | 1U << VCTX_NS_IPC };
+
+	fd = open("/dev/vctx", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || unshare(CLONE_NEWUTS | CLONE_NEWIPC) != 0) {
+		perror("ns_abi hold");
+		return 1;
+	}
+	n.fds[VCTX_NS_UTS] = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	n.fds[VCTX_NS_IPC] = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	if (ioctl(fd, VCTX_IOC_NS_SET, &n) != 0) {
+		perror("ns_abi hold: NS_SET");
+		return 1;
+	}
+	return 0;
+}
+
 /* A child that drops to nobody and expects @want from every privileged call. */
 static void unprivileged(void)
 {
@@ -159,6 +181,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "count"))
 		return count_main();
+	if (argc > 2 && !strcmp(argv[1], "hold"))
+		return hold_main(argv[2]);
 
 	ktap_begin("ns_abi");
 	fd = open("/dev/vctx", O_RDWR | O_CLOEXEC);
