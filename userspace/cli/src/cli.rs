@@ -135,7 +135,7 @@ pub struct ExecArgs {
     pub new: bool,
     /// Create these namespaces for the context and run CMD as its first
     /// process (PID 1 with pid, and a fresh /proc with pid and mnt): a
-    /// comma-separated list of uts, ipc, pid, net, mnt, user, cgroup, time
+    /// comma-separated list of uts, ipc, pid, net, mnt, cgroup, time (user: not yet)
     #[arg(
         long,
         value_name = "LIST",
