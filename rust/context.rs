@@ -4,6 +4,7 @@
 //! mutable state the global lock protects.
 
 use kernel::{
+    alloc::KBox,
     rbtree::RBTree,
     sync::{Arc, LockedBy},
 };
@@ -54,6 +55,8 @@ pub(crate) struct CtxState {
     pub(crate) emptied_ns: u64,
     /// Counters and limits (`accounting.rs`, `limits.rs`).
     pub(crate) acct: Acct,
+    /// Namespaces it holds (`crate::namespaces`), if any.
+    pub(crate) ns: Option<KBox<crate::namespaces::NsSet>>,
 }
 
 impl CtxState {
@@ -71,6 +74,7 @@ impl CtxState {
             total_processes: 0,
             emptied_ns: 0,
             acct: Acct::new(),
+            ns: None,
         }
     }
 

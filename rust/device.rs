@@ -23,7 +23,7 @@ use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{accounting, kill, listing, membership, registry, snapshot, wait};
+use crate::{accounting, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
 
 #[path = "device_stat.rs"]
 mod stat_cmd;
@@ -52,6 +52,11 @@ const STAT: u32 = cmd_id(_IOWR::<vctx_stat>(MAGIC, 0x0A));
 const SNAPSHOT: u32 = cmd_id(_IOWR::<vctx_snapshot>(MAGIC, 0x0B));
 const SET_LIMIT: u32 = cmd_id(_IOW::<vctx_set_limit>(MAGIC, 0x0C));
 const CHECKPOINT: u32 = cmd_id(_IOWR::<vctx_checkpoint>(MAGIC, 0x0D));
+const SET_FLAGS: u32 = cmd_id(_IOWR::<vctx_set_flags>(MAGIC, 0x10));
+const SEAL: u32 = cmd_id(_IOWR::<vctx_seal>(MAGIC, 0x11));
+const NS_SET: u32 = cmd_id(_IOW::<vctx_ns_set>(MAGIC, 0x12));
+const NS_GET: u32 = cmd_id(_IOWR::<vctx_ns_get>(MAGIC, 0x13));
+const NS_OPEN: u32 = cmd_id(_IOWR::<vctx_ns_open>(MAGIC, 0x14));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -62,7 +67,9 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_ISOLATION
     | VCTX_FEAT_ACCOUNTING
     | VCTX_FEAT_LIMITS
-    | VCTX_FEAT_EVENTS) as u64;
+    | VCTX_FEAT_EVENTS
+    | VCTX_FEAT_NAMESPACES
+    | VCTX_FEAT_SEAL) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
@@ -86,6 +93,11 @@ pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
         SNAPSHOT => stat_cmd::snapshot(st, &arg),
         SET_LIMIT => stat_cmd::set_limit(st, &arg),
         CHECKPOINT => stat_cmd::checkpoint(st, reader, &arg),
+        SET_FLAGS => ns_ioctl::set_flags(st, &arg),
+        SEAL => ns_ioctl::seal(st, &arg),
+        NS_SET => ns_ioctl::ns_set(st, &arg),
+        NS_GET => ns_ioctl::ns_get(st, &arg),
+        NS_OPEN => ns_ioctl::ns_open(st, &arg),
         _ => Err(ENOTTY),
     }
 }
@@ -105,12 +117,12 @@ fn read_path(s: &vctx_str) -> Result<KVec<Name>> {
 }
 
 /// The caller's context: the root of everything it can name.
-fn view(st: &State) -> Result<Arc<Context>> {
+pub(crate) fn view(st: &State) -> Result<Arc<Context>> {
     registry::caller_context(&st.lock.lock())
 }
 
 /// The context `path` names, seen from the caller.
-fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Context>> {
+pub(crate) fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Context>> {
     let names = read_path(path)?;
     let inner = st.lock.lock();
     let ctx = registry::resolve(&inner, view, &names)?;
@@ -120,7 +132,7 @@ fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result<Arc<Contex
     Ok(ctx)
 }
 
-fn require_admin() -> Result {
+pub(crate) fn require_admin() -> Result {
     if task::capable_admin() {
         Ok(())
     } else {
@@ -219,6 +231,7 @@ fn create(st: &State, arg: &Arg) -> Result<isize> {
     let names = read_path(&req.path)?;
     require_admin()?;
     let view = view(st)?;
+    seal::check_create(st, &view, req.ctx_flags)?;
     let ctx = registry::create(st, &view, &names, req.flags, req.ctx_flags)?;
     req.id = ctx.id;
     let inner = st.lock.lock();

@@ -98,8 +98,8 @@ pub(super) fn set_limit(st: &State, arg: &Arg) -> Result<isize> {
         return Err(EINVAL);
     }
     let mut inner = st.lock.lock();
-    let sealed = ctx.st.access(&inner).flags & VCTX_CTX_SEALED != 0;
-    limits::set(&mut inner, &ctx, req.mask, &req.limit, sealed && view.is_within(&ctx))?;
+    let frozen = crate::seal::check_may_loosen(&inner, &view, &ctx).is_err();
+    limits::set(&mut inner, &ctx, req.mask, &req.limit, frozen)?;
     Ok(0)
 }
 

@@ -145,7 +145,8 @@ fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u6
 }
 
 /// Sets the limits in `mask` of `ctx` to `values`. `inside_sealed`: the
-/// caller is inside `ctx` and `ctx` is sealed, so raising is EPERM.
+/// caller may not loosen `ctx` (`seal::check_may_loosen`), so raising is
+/// EPERM; lowering is always allowed.
 pub(crate) fn set(inner: &mut Inner, ctx: &Context, mask: u32, values: &[u64; RES], inside_sealed: bool) -> Result {
     let a = &mut ctx.st.access_mut(inner).acct;
     for (r, &v) in values.iter().enumerate() {

@@ -161,6 +161,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     };
     let mut removed;
     let mut reaped = None;
+    let mut released = crate::namespaces::Released::default();
     let emptied;
     {
         let mut inner = state.lock.lock();
@@ -176,6 +177,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
+            crate::namespaces::release_emptied(&mut inner, &removed.ctx, &mut released);
         }
     }
     if emptied {
@@ -183,6 +185,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     }
     drop(removed);
     drop(reaped);
+    drop(released);
 }
 
 /// Adds one thread's I/O to a process's exited-threads total.

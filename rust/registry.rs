@@ -196,6 +196,7 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
         return Err(EBUSY);
     }
     let removed;
+    let mut released = crate::namespaces::Released::default();
     {
         let mut inner = state.lock.lock();
         let ctx = resolve(&inner, view, names)?;
@@ -204,8 +205,10 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
             return Err(EBUSY);
         }
         removed = unlink(&mut inner, &ctx);
+        crate::namespaces::release(&mut inner, &ctx, &mut released);
     }
     drop(removed);
+    drop(released);
     Ok(())
 }
 

@@ -56,4 +56,9 @@ plain_abi_struct! {
     vctx_set_limit = 56,
     vctx_checkpoint = 32,
     vctx_event = 88,
+    vctx_set_flags = 40,
+    vctx_seal = 32,
+    vctx_ns_set = 64,
+    vctx_ns_get = 160,
+    vctx_ns_open = 40,
 }

@@ -17,6 +17,8 @@
 //! - [`membership`]: which process is in which context;
 //! - [`isolation`]: what a process may see, signal and trace;
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
+//! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
+//!   the namespaces a context holds, sealing, flag changes;
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
 //!   attaches to kernel internals;
@@ -38,9 +40,12 @@ mod limits;
 mod listing;
 mod membership;
 mod name;
+mod namespaces;
+mod ns_ioctl;
 mod pending;
 mod reader;
 mod registry;
+mod seal;
 mod snapshot;
 mod state;
 mod task;

@@ -57,3 +57,20 @@ say "An ephemeral context lives as long as its processes"
 run vctx exec --new / -- sh -c 'echo "running in an unnamed context, seen from the host as $(vctx --json current | sed -n "s/.*\"id\": \([0-9]*\).*/id \1/p")"; vctx tree /'
 run vctx tree
 vctx kill -s KILL /db >/dev/null
+
+say "A context as a container: its own namespaces, PID 1, host name and /proc"
+vctx exec -p --ns uts,ipc,pid,net,mnt --hostname web1 /box -- sleep 300 &
+sleep 1
+run vctx info /box
+run vctx exec /box -- sh -c 'echo "inside: host $(hostname), I am pid $$, /proc shows:"; ls /proc | grep "^[0-9]" | tr "\n" " "; echo'
+run sh -c 'echo "outside: host $(hostname)"'
+run sh -c 'echo "echo in a shell: \$(hostname); ip link 2>/dev/null | grep -c mtu || true" | vctx enter /box'
+run vctx exec --no-ns /box -- hostname
+
+say "Seal: after setup, nothing inside can loosen the container; the host still can"
+run vctx seal /box
+run vctx exec /box -- vctx flags / --set spectator || true
+run vctx flags /box --set spectator
+run vctx kill -s KILL /box
+run vctx wait --timeout 5s /box
+run vctx destroy /box

@@ -50,7 +50,9 @@
 #define VCTX_FEAT_ACCOUNTING	(1ULL << 6)	/* counters: stat, snapshot, final record */
 #define VCTX_FEAT_LIMITS	(1ULL << 7)	/* nproc, nthreads, rss limits; checkpoints */
 #define VCTX_FEAT_EVENTS	(1ULL << 8)	/* read()/poll() of limit events */
-/* Reserved: 1 << 9 virtualized /proc views, 1 << 10 namespaces, 1 << 11 seal. */
+#define VCTX_FEAT_NAMESPACES	(1ULL << 10)	/* contexts hold namespaces: NS_SET, NS_GET, NS_OPEN */
+#define VCTX_FEAT_SEAL		(1ULL << 11)	/* SEAL and SET_FLAGS */
+/* Reserved: 1 << 9 virtualized /proc views. */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -62,7 +64,9 @@
 #define VCTX_CTX_NOVIRT		(1U << 2)	/* host values in /proc views (issue 6; inherited) */
 #define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
 #define VCTX_CTX_SEALED		(1U << 17)	/* read-only: sealed (issue 7) */
-#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR)
+#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT)
+/* Settable flags that weaken isolation: refused from inside a sealed context. */
+#define VCTX_CTX_LOOSENING	(VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT)
 
 /*
  * A string argument: a pointer to bytes (no NUL needed) and their length.
@@ -426,6 +430,101 @@ struct vctx_wait {
 	struct vctx_limit limits[VCTX_RES_COUNT];	/* out: lifetime peaks, failures */
 };
 
+/*
+ * VCTX_IOC_SET_FLAGS: sets and clears VCTX_CTX_SETTABLE flags of an
+ * existing context (set and clear must not overlap). Needs CAP_SYS_ADMIN.
+ * From inside a sealed context (the caller's context is the sealed one or
+ * below it): a sealed context's flags cannot change at all, and no context
+ * of the sealed subtree can gain a VCTX_CTX_LOOSENING flag (EPERM).
+ */
+struct vctx_set_flags {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u32 set;		/* VCTX_CTX_SETTABLE bits to set */
+	__u32 clear;		/* VCTX_CTX_SETTABLE bits to clear */
+	__u32 ctx_flags;	/* out: the context's flags afterwards */
+	__u32 __pad;
+};
+
+/*
+ * VCTX_IOC_SEAL: ends a context's setup phase (VCTX_CTX_SEALED, for good).
+ * Afterwards no process inside it, root included, can loosen it: raise its
+ * limits, change its flags, set a loosening flag anywhere in its subtree,
+ * or change its namespaces. Processes outside it (its ancestors) still
+ * can. Sealing a sealed context is not an error. Needs CAP_SYS_ADMIN.
+ */
+struct vctx_seal {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 id;		/* out: the context */
+};
+
+/*
+ * Namespaces (VCTX_FEAT_NAMESPACES): a context can hold one namespace of
+ * each type; the index into the arrays below.
+ */
+#define VCTX_NS_UTS		0
+#define VCTX_NS_IPC		1
+#define VCTX_NS_PID		2	/* the pid namespace its processes' children are born in */
+#define VCTX_NS_NET		3
+#define VCTX_NS_MNT		4
+#define VCTX_NS_USER		5
+#define VCTX_NS_CGROUP		6
+#define VCTX_NS_TIME		7	/* as pid: for children */
+#define VCTX_NS_COUNT		8
+#define VCTX_NS_ALL		((1U << VCTX_NS_COUNT) - 1)
+
+/*
+ * VCTX_IOC_NS_SET: records namespaces on a context. For each type whose bit
+ * (1 << VCTX_NS_*) is in mask, fds[type] is an open namespace file of that
+ * type (/proc/PID/ns/NAME, or pid_for_children, time_for_children); the
+ * other entries must be zero. The module keeps a reference to each file
+ * until the context's subtree next becomes empty, or it is destroyed.
+ * A type the context already holds is EBUSY; a file that is not a
+ * namespace of its type is EINVAL; the root context holds none (EPERM).
+ * Needs CAP_SYS_ADMIN; from inside a sealed context, on that context, EPERM.
+ */
+struct vctx_ns_set {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u32 mask;		/* 1 << VCTX_NS_* */
+	__u32 __pad;
+	__s32 fds[VCTX_NS_COUNT];
+};
+
+/*
+ * VCTX_IOC_NS_GET: the namespaces of a context. A context is in the
+ * namespaces it holds itself and, for the other types, in those of its
+ * nearest ancestor that holds one (looking no higher than the caller's own
+ * context). Unprivileged within the caller's subtree.
+ */
+struct vctx_ns_get {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u32 own;		/* out: types the context holds itself */
+	__u32 mask;		/* out: types in effect (own or inherited) */
+	__u64 ino[VCTX_NS_COUNT];	/* out: inode numbers, as /proc/PID/ns shows them */
+	__u64 holder[VCTX_NS_COUNT];	/* out: id of the context holding each */
+};
+
+/*
+ * VCTX_IOC_NS_OPEN: a new file descriptor (close-on-exec) for the namespace
+ * of one type a context is in (held or inherited, as NS_GET), for setns(2).
+ * ENODATA if it has none of that type. Needs CAP_SYS_ADMIN.
+ */
+struct vctx_ns_open {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u32 type;		/* VCTX_NS_* */
+	__s32 fd;		/* out */
+	__u64 ino;		/* out: the namespace's inode number */
+};
+
 #define VCTX_IOC_MAGIC		0xE7
 
 #define VCTX_IOC_VERSION	_IOWR(VCTX_IOC_MAGIC, 0x00, struct vctx_version)
@@ -442,6 +541,11 @@ struct vctx_wait {
 #define VCTX_IOC_SNAPSHOT	_IOWR(VCTX_IOC_MAGIC, 0x0B, struct vctx_snapshot)
 #define VCTX_IOC_SET_LIMIT	_IOW(VCTX_IOC_MAGIC, 0x0C, struct vctx_set_limit)
 #define VCTX_IOC_CHECKPOINT	_IOWR(VCTX_IOC_MAGIC, 0x0D, struct vctx_checkpoint)
-/* Reserved: 0x10..0x1F namespaces, seal and flags. */
+#define VCTX_IOC_SET_FLAGS	_IOWR(VCTX_IOC_MAGIC, 0x10, struct vctx_set_flags)
+#define VCTX_IOC_SEAL		_IOWR(VCTX_IOC_MAGIC, 0x11, struct vctx_seal)
+#define VCTX_IOC_NS_SET		_IOW(VCTX_IOC_MAGIC, 0x12, struct vctx_ns_set)
+#define VCTX_IOC_NS_GET		_IOWR(VCTX_IOC_MAGIC, 0x13, struct vctx_ns_get)
+#define VCTX_IOC_NS_OPEN	_IOWR(VCTX_IOC_MAGIC, 0x14, struct vctx_ns_open)
+/* Reserved: 0x15..0x1F namespaces, seal and flags. */
 
 #endif /* _UAPI_LINUX_VCTX_H */

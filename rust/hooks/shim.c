@@ -19,7 +19,9 @@
 #include <linux/capability.h>
 #include <linux/ftrace.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/miscdevice.h>
+#include <linux/ns_common.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/stddef.h>
@@ -140,6 +142,31 @@ notrace void vctx_task_put(struct task_struct *t)
 notrace bool vctx_capable_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);
+}
+
+/* ---- namespace files (rust/namespaces.rs) ---- */
+
+/*
+ * The CLONE_NEW* type of the namespace behind @f, or 0 if @f is not a
+ * namespace file (an nsfs inode, whose i_private is its ns_common: set by
+ * nsfs when the inode is made and kept until it is evicted, which the
+ * caller's file reference prevents).
+ */
+notrace u32 vctx_nsfs_type(struct file *f)
+{
+	struct inode *inode = file_inode(f);
+	struct ns_common *ns;
+
+	if (inode->i_sb->s_magic != NSFS_MAGIC)
+		return 0;
+	ns = inode->i_private;
+	return ns ? ns->ns_type : 0;
+}
+
+/* The inode number of namespace file @f: the namespace's inum. */
+notrace u64 vctx_nsfs_ino(struct file *f)
+{
+	return file_inode(f)->i_ino;
 }
 
 /* ---- ftrace ---- */

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct file;
 struct ftrace_regs;
 struct pid;
 struct task_struct;
@@ -23,6 +24,9 @@ struct task_struct *vctx_find_process(pid_t nr);
 struct task_struct *vctx_pid_task_get(struct pid *pid);
 void vctx_task_put(struct task_struct *t);
 bool vctx_capable_admin(void);
+
+u32 vctx_nsfs_type(struct file *f);
+u64 vctx_nsfs_ino(struct file *f);
 
 unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n);
 bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);

@@ -71,14 +71,27 @@ pub enum Command {
     },
     /// Run a command inside a context
     Exec(ExecArgs),
-    /// Move a process (all its threads) into a context
+    /// Move a process (all its threads) into a context; without --pid, start
+    /// a shell ($SHELL) in the context and its namespaces
     Enter {
         /// The context to move it into (its current context or a descendant)
         path: String,
-        /// The process to move
-        #[arg(long, required = true, value_parser = clap::value_parser!(i32).range(1..))]
-        pid: i32,
+        /// The process to move (it joins the context only: a process can only
+        /// change its own namespaces)
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
+        pid: Option<i32>,
+        /// Join only the context, not its namespaces
+        #[arg(long)]
+        no_ns: bool,
     },
+    /// End a context's setup phase: nothing inside it, root included, can
+    /// loosen it any more (its ancestors still can)
+    Seal {
+        /// The context to seal
+        path: String,
+    },
+    /// Show, set or clear the flags of a context
+    Flags(FlagsArgs),
     /// List the processes of a context and its descendants
     Ps {
         /// The context whose subtree to list
@@ -169,6 +182,22 @@ pub struct ExecArgs {
     /// Run in a new ephemeral context, named by the module, under PATH
     #[arg(long)]
     pub new: bool,
+    /// Create these namespaces for the context and run CMD as its first
+    /// process (PID 1 with pid, and a fresh /proc with pid and mnt): a
+    /// comma-separated list of uts, ipc, pid, net, mnt, cgroup, time (user: not yet)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "no_ns"
+    )]
+    pub ns: Vec<String>,
+    /// The host name in the new uts namespace (needs --ns uts)
+    #[arg(long, value_name = "NAME", requires = "ns")]
+    pub hostname: Option<String>,
+    /// Join only the context, not the namespaces it holds
+    #[arg(long)]
+    pub no_ns: bool,
     /// The context to run in (with --new: the parent of the new context)
     pub path: String,
     /// The command and its arguments (put them after --)
@@ -179,6 +208,18 @@ pub struct ExecArgs {
         value_name = "CMD"
     )]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagsArgs {
+    /// A flag to set: ephemeral, spectator or novirt (repeatable)
+    #[arg(long, value_name = "FLAG")]
+    pub set: Vec<String>,
+    /// A flag to clear (repeatable)
+    #[arg(long, value_name = "FLAG")]
+    pub clear: Vec<String>,
+    /// The context
+    pub path: String,
 }
 
 #[derive(Debug, Args)]
@@ -288,9 +329,39 @@ mod tests {
     }
 
     #[test]
-    fn enter_needs_a_pid() {
-        assert!(Cli::try_parse_from(["vctx", "enter", "/a"]).is_err());
+    fn enter_pid_is_optional_and_positive() {
+        assert!(Cli::try_parse_from(["vctx", "enter", "/a"]).is_ok());
         assert!(Cli::try_parse_from(["vctx", "enter", "/a", "--pid", "0"]).is_err());
         assert!(Cli::try_parse_from(["vctx", "enter", "/a", "--pid", "42"]).is_ok());
+        assert!(Cli::try_parse_from(["vctx", "enter", "/a", "--no-ns"]).is_ok());
+    }
+
+    #[test]
+    fn exec_ns_list() {
+        let cli = Cli::parse_from([
+            "vctx",
+            "exec",
+            "--ns",
+            "uts,pid",
+            "--ns",
+            "mnt",
+            "--hostname",
+            "web1",
+            "/c",
+            "--",
+            "sh",
+        ]);
+        let Command::Exec(args) = cli.command else {
+            panic!("not exec")
+        };
+        assert_eq!(args.ns, ["uts", "pid", "mnt"]);
+        assert_eq!(args.hostname.as_deref(), Some("web1"));
+        assert!(
+            Cli::try_parse_from(["vctx", "exec", "--hostname", "x", "/c", "--", "sh"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["vctx", "exec", "--ns", "uts", "--no-ns", "/c", "--", "sh"])
+                .is_err()
+        );
     }
 }

@@ -11,6 +11,7 @@ mod duration;
 mod human;
 mod json;
 mod limitspec;
+mod nsjoin;
 mod output;
 mod paths;
 mod procfs;

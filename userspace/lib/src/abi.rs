@@ -34,6 +34,11 @@ const _: () = assert!(size_of::<vctx_snapshot>() == 56);
 const _: () = assert!(size_of::<vctx_set_limit>() == 56);
 const _: () = assert!(size_of::<vctx_checkpoint>() == 32);
 const _: () = assert!(size_of::<vctx_event>() == 88);
+const _: () = assert!(size_of::<vctx_set_flags>() == 40);
+const _: () = assert!(size_of::<vctx_seal>() == 32);
+const _: () = assert!(size_of::<vctx_ns_set>() == 64);
+const _: () = assert!(size_of::<vctx_ns_get>() == 160);
+const _: () = assert!(size_of::<vctx_ns_open>() == 40);
 
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,11 @@ pub enum Op {
     Checkpoint,
     /// read() or poll() of event records.
     Events,
+    SetFlags,
+    Seal,
+    NsSet,
+    NsGet,
+    NsOpen,
 }
 
 impl Op {
@@ -47,6 +52,11 @@ impl Op {
             Op::SetLimit => "set limit",
             Op::Checkpoint => "checkpoint",
             Op::Events => "events",
+            Op::SetFlags => "set flags",
+            Op::Seal => "seal",
+            Op::NsSet => "record namespaces",
+            Op::NsGet => "namespaces",
+            Op::NsOpen => "open namespace",
         }
     }
 
@@ -55,7 +65,13 @@ impl Op {
     fn needs_admin(self) -> bool {
         matches!(
             self,
-            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::SetLimit
+            Op::Create
+                | Op::Destroy
+                | Op::Rename
+                | Op::Kill
+                | Op::SetLimit
+                | Op::Seal
+                | Op::NsOpen
         )
     }
 }
@@ -97,11 +113,17 @@ pub fn reason(op: Op, errno: Errno) -> String {
     let text = match errno {
         Errno::ENOENT => "no such context (see 'vctx ls')",
         Errno::EEXIST => "already exists",
+        Errno::EBUSY if op == Op::NsSet => "the context already holds a namespace of that type",
         Errno::EBUSY => "context is busy (it has members or children)",
         Errno::EPERM | Errno::EACCES if op == Op::Enter => {
             "not permitted (a process may only move down into its own context's subtree; \
              moving another process needs CAP_SYS_ADMIN)"
         }
+        Errno::EPERM | Errno::EACCES if matches!(op, Op::SetFlags | Op::NsSet) => {
+            "permission denied (needs CAP_SYS_ADMIN; inside a sealed context only its \
+             ancestors can loosen it)"
+        }
+        Errno::ENODATA if op == Op::NsOpen => "the context has no namespace of that type",
         Errno::EPERM | Errno::EACCES if op.needs_admin() => {
             "permission denied (needs CAP_SYS_ADMIN)"
         }

@@ -13,13 +13,17 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_ACCOUNTING, "accounting"),
     (abi::VCTX_FEAT_LIMITS, "limits"),
     (abi::VCTX_FEAT_EVENTS, "events"),
+    (abi::VCTX_FEAT_NAMESPACES, "namespaces"),
+    (abi::VCTX_FEAT_SEAL, "seal"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
 pub const CTX_FLAGS: &[(u32, &str)] = &[
     (abi::VCTX_CTX_EPHEMERAL, "ephemeral"),
     (abi::VCTX_CTX_SPECTATOR, "spectator"),
+    (abi::VCTX_CTX_NOVIRT, "novirt"),
     (abi::VCTX_CTX_KILLING, "killing"),
+    (abi::VCTX_CTX_SEALED, "sealed"),
 ];
 
 /// The names of the bits set in `bits`; an unknown bit N is named "bitN".

@@ -29,6 +29,11 @@ const NR_STAT: u8 = 0x0A;
 const NR_SNAPSHOT: u8 = 0x0B;
 const NR_SET_LIMIT: u8 = 0x0C;
 const NR_CHECKPOINT: u8 = 0x0D;
+const NR_SET_FLAGS: u8 = 0x10;
+const NR_SEAL: u8 = 0x11;
+const NR_NS_SET: u8 = 0x12;
+const NR_NS_GET: u8 = 0x13;
+const NR_NS_OPEN: u8 = 0x14;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -57,6 +62,11 @@ pub const VCTX_IOC_STAT: u32 = iowr!(NR_STAT, abi::vctx_stat);
 pub const VCTX_IOC_SNAPSHOT: u32 = iowr!(NR_SNAPSHOT, abi::vctx_snapshot);
 pub const VCTX_IOC_SET_LIMIT: u32 = iow!(NR_SET_LIMIT, abi::vctx_set_limit);
 pub const VCTX_IOC_CHECKPOINT: u32 = iowr!(NR_CHECKPOINT, abi::vctx_checkpoint);
+pub const VCTX_IOC_SET_FLAGS: u32 = iowr!(NR_SET_FLAGS, abi::vctx_set_flags);
+pub const VCTX_IOC_SEAL: u32 = iowr!(NR_SEAL, abi::vctx_seal);
+pub const VCTX_IOC_NS_SET: u32 = iow!(NR_NS_SET, abi::vctx_ns_set);
+pub const VCTX_IOC_NS_GET: u32 = iowr!(NR_NS_GET, abi::vctx_ns_get);
+pub const VCTX_IOC_NS_OPEN: u32 = iowr!(NR_NS_OPEN, abi::vctx_ns_open);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -72,6 +82,11 @@ ioctl_readwrite!(stat, MAGIC, NR_STAT, abi::vctx_stat);
 ioctl_readwrite!(snapshot, MAGIC, NR_SNAPSHOT, abi::vctx_snapshot);
 ioctl_write_ptr!(set_limit, MAGIC, NR_SET_LIMIT, abi::vctx_set_limit);
 ioctl_readwrite!(checkpoint, MAGIC, NR_CHECKPOINT, abi::vctx_checkpoint);
+ioctl_readwrite!(set_flags, MAGIC, NR_SET_FLAGS, abi::vctx_set_flags);
+ioctl_readwrite!(seal, MAGIC, NR_SEAL, abi::vctx_seal);
+ioctl_write_ptr!(ns_set, MAGIC, NR_NS_SET, abi::vctx_ns_set);
+ioctl_readwrite!(ns_get, MAGIC, NR_NS_GET, abi::vctx_ns_get);
+ioctl_readwrite!(ns_open, MAGIC, NR_NS_OPEN, abi::vctx_ns_open);
 
 #[cfg(test)]
 mod tests {
@@ -94,6 +109,11 @@ mod tests {
         assert_eq!(VCTX_IOC_SNAPSHOT, abi::VCTX_IOC_SNAPSHOT);
         assert_eq!(VCTX_IOC_SET_LIMIT, abi::VCTX_IOC_SET_LIMIT);
         assert_eq!(VCTX_IOC_CHECKPOINT, abi::VCTX_IOC_CHECKPOINT);
+        assert_eq!(VCTX_IOC_SET_FLAGS, abi::VCTX_IOC_SET_FLAGS);
+        assert_eq!(VCTX_IOC_SEAL, abi::VCTX_IOC_SEAL);
+        assert_eq!(VCTX_IOC_NS_SET, abi::VCTX_IOC_NS_SET);
+        assert_eq!(VCTX_IOC_NS_GET, abi::VCTX_IOC_NS_GET);
+        assert_eq!(VCTX_IOC_NS_OPEN, abi::VCTX_IOC_NS_OPEN);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -117,6 +137,11 @@ mod tests {
             (VCTX_IOC_SNAPSHOT, rw(0x0B, 56), 0xC038_E70B),
             (VCTX_IOC_SET_LIMIT, w(0x0C, 56), 0x4038_E70C),
             (VCTX_IOC_CHECKPOINT, rw(0x0D, 32), 0xC020_E70D),
+            (VCTX_IOC_SET_FLAGS, rw(0x10, 40), 0xC028_E710),
+            (VCTX_IOC_SEAL, rw(0x11, 32), 0xC020_E711),
+            (VCTX_IOC_NS_SET, w(0x12, 64), 0x4040_E712),
+            (VCTX_IOC_NS_GET, rw(0x13, 160), 0xC0A0_E713),
+            (VCTX_IOC_NS_OPEN, rw(0x14, 40), 0xC028_E714),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

@@ -194,7 +194,10 @@ mod tests {
             spectator: true,
         };
         assert_eq!(all.flags(), abi::VCTX_CREATE_FLAGS);
-        assert_eq!(all.ctx_flags(), abi::VCTX_CTX_SETTABLE);
+        assert_eq!(
+            all.ctx_flags(),
+            abi::VCTX_CTX_SETTABLE & !abi::VCTX_CTX_NOVIRT
+        );
         assert_eq!(CreateOptions::default().flags(), 0);
         assert_eq!(CreateOptions::default().ctx_flags(), 0);
     }

@@ -1,5 +1,7 @@
-//! `vctx exec [--create] [--new] PATH -- CMD [ARG...]`: enter a context,
-//! then become CMD.
+//! `vctx exec [--create] [--new] [--ns LIST [--hostname NAME] | --no-ns]
+//! PATH -- CMD [ARG...]`: enter a context and its namespaces (or create
+//! them, `--ns`: `crate::nsjoin`), then become CMD (or, with a pid or time
+//! namespace, run it as a child and wait).
 
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -7,6 +9,7 @@ use std::process::Command;
 use vctx_lib::{CreateOptions, Device, Errno, describe_errno};
 
 use crate::cli::ExecArgs;
+use crate::nsjoin::{self, Launch, NsRequest};
 use crate::paths::{join, normalize};
 
 /// CMD could not be executed; exits 127 (not found) or 126, as shells do.
@@ -25,6 +28,10 @@ impl std::fmt::Display for ExecFailed {
 }
 
 impl ExecFailed {
+    pub fn new(command: String, errno: Errno) -> Self {
+        ExecFailed { command, errno }
+    }
+
     pub fn exit_code(&self) -> u8 {
         if self.errno == Errno::ENOENT {
             127
@@ -35,8 +42,14 @@ impl ExecFailed {
 }
 
 pub fn run(args: ExecArgs) -> anyhow::Result<()> {
+    let ns = NsRequest {
+        create: nsjoin::parse_types(&args.ns)?,
+        hostname: args.hostname.as_deref(),
+        no_ns: args.no_ns,
+    };
     let mut path = normalize(&args.path);
     let device = Device::open()?;
+    let prepared;
     if args.create {
         let opts = CreateOptions {
             parents: true,
@@ -53,17 +66,27 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         };
         let created = device.create(&path, opts)?;
         path = join(&path, &created.name);
-        if let Err(err) = device.enter(&path, 0) {
-            // Never entered, it would never empty: do not leave it behind.
-            let _ = device.destroy(&path);
-            return Err(err.into());
+        let entered = nsjoin::prepare(&device, &path, &ns)
+            .and_then(|prepared| Ok((prepared, device.enter(&path, 0)?)));
+        match entered {
+            Ok((p, ())) => prepared = p,
+            Err(err) => {
+                // Never entered, it would never empty: do not leave it behind.
+                let _ = device.destroy(&path);
+                return Err(err);
+            }
         }
     } else {
+        prepared = nsjoin::prepare(&device, &path, &ns)?;
         device.enter(&path, 0)?;
     }
+    let launch = nsjoin::setup(&device, &path, prepared, &ns)?;
     drop(device);
 
     let (program, rest) = args.command.split_first().expect("clap requires a command");
+    if let Launch::Child { mount_proc } = launch {
+        return nsjoin::run_child(program, rest, mount_proc);
+    }
     // Searches PATH like execvp; returns only on failure.
     let err = Command::new(program).args(rest).exec();
     Err(ExecFailed {

@@ -1,6 +1,7 @@
 //! `vctx info PATH`: one context in detail.
 
-use vctx_lib::{Device, Info};
+use serde::Serialize;
+use vctx_lib::{Device, Info, Namespaces};
 
 use crate::commands::ls::flags_cell;
 use crate::human;
@@ -9,18 +10,64 @@ use crate::output;
 use crate::paths::normalize;
 use crate::table::key_values;
 
+/// One namespace the context is in (`namespaces` of `vctx info --json`).
+#[derive(Debug, Serialize)]
+struct NsJson {
+    /// "uts", "pid", ... as in /proc/PID/ns.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Its inode number, as `readlink /proc/PID/ns/TYPE` shows it.
+    ino: u64,
+    /// Held by this context (false: inherited from the ancestor `holder_id`).
+    own: bool,
+    holder_id: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct InfoJson {
+    #[serde(flatten)]
+    entry: EntryJson<u32>,
+    namespaces: Vec<NsJson>,
+}
+
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
-    let info = Device::open()?.info(&normalize(path))?;
+    let device = Device::open()?;
+    let path = normalize(path);
+    let info = device.info(&path)?;
+    // A module without namespaces (ENOTTY) has none to show.
+    let ns = device.ns_get(&path).unwrap_or_default();
     if json {
-        output::json(&EntryJson::new(&info.entry, info.path.clone()))
+        let namespaces = ns
+            .entries()
+            .into_iter()
+            .map(|(t, ino, own)| NsJson {
+                kind: t.name,
+                ino,
+                own,
+                holder_id: ns.holder[t.index as usize],
+            })
+            .collect();
+        output::json(&InfoJson {
+            entry: EntryJson::new(&info.entry, info.path.clone()),
+            namespaces,
+        })
     } else {
-        Ok(output::text(&render(&info, human::boottime_ns()))?)
+        Ok(output::text(&render(&info, &ns, human::boottime_ns()))?)
     }
 }
 
-fn render(info: &Info, now_ns: u64) -> String {
+/// `uts:[4026532194] net:[4026532197]`, inherited ones marked with `^`.
+fn ns_cell(ns: &Namespaces) -> String {
+    ns.entries()
+        .iter()
+        .map(|(t, ino, own)| format!("{}:[{ino}]{}", t.name, if *own { "" } else { "^" }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn render(info: &Info, ns: &Namespaces, now_ns: u64) -> String {
     let e = &info.entry;
-    key_values(&[
+    let mut rows = vec![
         ("path", info.path.clone()),
         ("id", e.id.to_string()),
         (
@@ -38,7 +85,11 @@ fn render(info: &Info, now_ns: u64) -> String {
         ("threads", e.threads.to_string()),
         ("subtree processes", e.subtree_processes.to_string()),
         ("total processes", e.total_processes.to_string()),
-    ])
+    ];
+    if ns.mask != 0 {
+        rows.push(("namespaces", ns_cell(ns)));
+    }
+    key_values(&rows)
 }
 
 #[cfg(test)]
@@ -57,7 +108,7 @@ mod tests {
             entry: e,
         };
         assert_eq!(
-            render(&info, 61_000_000_000),
+            render(&info, &Namespaces::default(), 61_000_000_000),
             "path:              /web\n\
              id:                3\n\
              parent:            1\n\
@@ -77,6 +128,27 @@ mod tests {
             path: "/".into(),
             entry: entry("", 0, 0, 0),
         };
-        assert!(render(&info, 0).contains("parent:            none\n"));
+        assert!(render(&info, &Namespaces::default(), 0).contains("parent:            none\n"));
+    }
+
+    #[test]
+    fn namespaces_line() {
+        let info = Info {
+            path: "/c".into(),
+            entry: entry("c", 4, 0, 1),
+        };
+        let mut ns = Namespaces {
+            own: 1,           // uts
+            mask: 1 | 1 << 3, // uts, net
+            ..Default::default()
+        };
+        ns.ino[0] = 4_026_532_194;
+        ns.ino[3] = 4_026_532_197;
+        assert!(
+            render(&info, &ns, 0)
+                .ends_with("namespaces:        uts:[4026532194] net:[4026532197]^\n"),
+            "{}",
+            render(&info, &ns, 0)
+        );
     }
 }

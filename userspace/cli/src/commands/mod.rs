@@ -6,6 +6,7 @@ mod destroy;
 mod enter;
 mod events;
 pub mod exec;
+mod flags;
 mod info;
 mod kill;
 mod limit;
@@ -14,6 +15,7 @@ mod ps;
 mod rename;
 mod stat;
 mod top;
+mod seal;
 mod tree;
 mod version;
 mod wait;
@@ -33,7 +35,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Info { path } => info::run(&path, json),
         Command::Current { pid } => current::run(pid, json),
         Command::Exec(args) => exec::run(args),
-        Command::Enter { path, pid } => enter::run(&path, pid),
+        Command::Enter { path, pid, no_ns } => enter::run(&path, pid, no_ns),
+        Command::Seal { path } => seal::run(&path, json),
+        Command::Flags(args) => flags::run(&args, json),
         Command::Ps { path } => ps::run(&path, json),
         Command::Kill(args) => kill::run(&args, json),
         Command::Wait { timeout, path } => wait::run(&path, timeout, json),

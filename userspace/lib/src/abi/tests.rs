@@ -37,6 +37,11 @@ fn sizes() {
     assert_eq!(size_of::<vctx_set_limit>(), 56);
     assert_eq!(size_of::<vctx_checkpoint>(), 32);
     assert_eq!(size_of::<vctx_event>(), 88);
+    assert_eq!(size_of::<vctx_set_flags>(), 40);
+    assert_eq!(size_of::<vctx_seal>(), 32);
+    assert_eq!(size_of::<vctx_ns_set>(), 64);
+    assert_eq!(size_of::<vctx_ns_get>(), 160);
+    assert_eq!(size_of::<vctx_ns_open>(), 40);
 }
 
 #[test]
@@ -63,6 +68,11 @@ fn alignments_are_eight() {
         ("vctx_set_limit", align_of::<vctx_set_limit>()),
         ("vctx_checkpoint", align_of::<vctx_checkpoint>()),
         ("vctx_event", align_of::<vctx_event>()),
+        ("vctx_set_flags", align_of::<vctx_set_flags>()),
+        ("vctx_seal", align_of::<vctx_seal>()),
+        ("vctx_ns_set", align_of::<vctx_ns_set>()),
+        ("vctx_ns_get", align_of::<vctx_ns_get>()),
+        ("vctx_ns_open", align_of::<vctx_ns_open>()),
     ] {
         assert_eq!(align, 8, "alignment of {name}");
     }
@@ -181,6 +191,74 @@ fn offsets() {
         totals: 56,
         limits: 184,
     });
+}
+
+/// Issue 7: flags, seal and namespaces.
+#[test]
+fn offsets_of_namespaces_and_seal() {
+    offsets!(vctx_set_flags {
+        size: 0,
+        flags: 4,
+        path: 8,
+        set: 24,
+        clear: 28,
+        ctx_flags: 32,
+        __pad: 36,
+    });
+    offsets!(vctx_seal {
+        size: 0,
+        flags: 4,
+        path: 8,
+        id: 24,
+    });
+    offsets!(vctx_ns_set {
+        size: 0,
+        flags: 4,
+        path: 8,
+        mask: 24,
+        __pad: 28,
+        fds: 32,
+    });
+    offsets!(vctx_ns_get {
+        size: 0,
+        flags: 4,
+        path: 8,
+        own: 24,
+        mask: 28,
+        ino: 32,
+        holder: 96,
+    });
+    offsets!(vctx_ns_open {
+        size: 0,
+        flags: 4,
+        path: 8,
+        type_: 24,
+        fd: 28,
+        ino: 32,
+    });
+    let s = vctx_ns_set::default();
+    let _: [i32; 8] = s.fds;
+    assert_eq!(VCTX_NS_COUNT, 8);
+    assert_eq!(VCTX_NS_ALL, 0xff);
+    assert_eq!(
+        [
+            VCTX_NS_UTS,
+            VCTX_NS_IPC,
+            VCTX_NS_PID,
+            VCTX_NS_NET,
+            VCTX_NS_MNT,
+            VCTX_NS_USER,
+            VCTX_NS_CGROUP,
+            VCTX_NS_TIME
+        ],
+        [0, 1, 2, 3, 4, 5, 6, 7]
+    );
+    assert_eq!(
+        (VCTX_FEAT_NAMESPACES, VCTX_FEAT_SEAL),
+        (1u64 << 10, 1u64 << 11)
+    );
+    assert_eq!((VCTX_CTX_NOVIRT, VCTX_CTX_SEALED), (1 << 2, 1 << 17));
+    assert_eq!(VCTX_CTX_LOOSENING, VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT);
 }
 
 #[test]
@@ -377,7 +455,7 @@ fn constants() {
             VCTX_CTX_KILLING,
             VCTX_CTX_SETTABLE
         ),
-        (1, 2, 1 << 16, 3)
+        (1, 2, 1 << 16, 7)
     );
     assert_eq!(
         (

@@ -1,0 +1,28 @@
+//! `vctx seal PATH`: end a context's setup phase.
+
+use serde::Serialize;
+use vctx_lib::Device;
+
+use crate::output;
+use crate::paths::normalize;
+
+#[derive(Debug, Serialize)]
+struct SealJson<'a> {
+    path: &'a str,
+    id: u64,
+    sealed: bool,
+}
+
+pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
+    let path = normalize(path);
+    let id = Device::open()?.seal(&path)?;
+    if json {
+        output::json(&SealJson {
+            path: &path,
+            id,
+            sealed: true,
+        })
+    } else {
+        Ok(output::text(&format!("{path}: sealed\n"))?)
+    }
+}
