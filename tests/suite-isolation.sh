@@ -107,10 +107,15 @@ check_out "a spectator context still cannot signal outside" "No such process" \
 check_out "vctx info shows the spectator flag" "flags: +spectator" vctx info /spy
 
 # rmmod restores normal visibility at once.
-vctx exec /a -- sh -c 'sleep 1 ; cat /proc/1/status | head -n 1' >/tmp/after.out 2>&1 &
+# The member says when it is in /a, and reads /proc only once rmmod is done.
+rm -f /tmp/in-a /tmp/rmmod-done
+vctx exec /a -- sh -c 'touch /tmp/in-a; while [ ! -e /tmp/rmmod-done ]; do sleep 0.1; done
+	cat /proc/1/status | head -n 1' >/tmp/after.out 2>&1 &
 waiter=$!
-sleep 0.3
+i=0
+while [ ! -e /tmp/in-a ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "rmmod with contexts holding processes" rmmod vctx
+touch /tmp/rmmod-done
 wait $waiter
 check_out "after rmmod, a former member sees pid 1 again" "^Name:" cat /tmp/after.out
 check "insmod again" insmod /lib/modules/vctx.ko
