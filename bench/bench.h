@@ -9,13 +9,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MAX_ROUNDS	32
+#define MAX_ROUNDS	64
 #define MAX_LEVELS	4
 
 /* The configurations measured in one boot, interleaved per round. */
 enum cfg {
 	CFG_UNLOADED,		/* module not loaded, workload in / */
 	CFG_LOADED,		/* loaded, workload in / */
+	CFG_IDLE,		/* loaded, no context has members yet, workload in / */
 	CFG_NESTED,		/* loaded, workload in /b1/b2/b3 (holds 10 sleepers) */
 	CFG_LIMITED,		/* loaded, workload in /lim with an nproc limit */
 	CFG_CGROUP,		/* not loaded, workload in a cgroup with pids.max */
@@ -56,7 +57,8 @@ extern const char *const cfg_names[CFG_COUNT];
 /* One figure: ns per operation of each round, and what was seen. */
 struct cell {
 	enum status st[MAX_ROUNDS];
-	double ns[MAX_ROUNDS];
+	double ns[MAX_ROUNDS];	/* the fastest of the round's batches */
+	double mean[MAX_ROUNDS];	/* the round's average */
 	long items;		/* e.g. entries a readdir returned */
 	int err;		/* errno of a failure or of n/a */
 };
@@ -93,7 +95,7 @@ double now_ns(void);
 
 /* ops.c: each returns 0 or -errno (-ENOTTY, -EOPNOTSUPP: n/a) */
 long iterations(enum op o, double div);
-int time_op(enum op o, const struct env *e, long n, double *ns, long *items);
+int time_op(enum op o, const struct env *e, long n, double *ns, double *mean, long *items);
 
 /* dev.c: /dev/vctx (each returns 0 or -errno) */
 int dev_open(void);

@@ -12,7 +12,7 @@
 #include "bench.h"
 
 /* Ratios worth reading: each configuration against the module-less one. */
-static const enum cfg vs_unloaded[] = { CFG_LOADED, CFG_NESTED, CFG_LIMITED, CFG_CGROUP, CFG_HIDEPID };
+static const enum cfg vs_unloaded[] = { CFG_IDLE, CFG_LOADED, CFG_NESTED, CFG_LIMITED, CFG_CGROUP, CFG_HIDEPID };
 
 /* The comparisons the targets name (Documentation/performance.rst). */
 static const struct {
@@ -21,6 +21,7 @@ static const struct {
 	enum cfg b; enum op bo;
 } targets[] = {
 	{ "fork: loaded / unloaded (target <= 1.03)", CFG_LOADED, OP_FORK, CFG_UNLOADED, OP_FORK },
+	{ "fork: loaded_idle / unloaded", CFG_IDLE, OP_FORK, CFG_UNLOADED, OP_FORK },
 	{ "fork: limited / unloaded (target <= 1.05)", CFG_LIMITED, OP_FORK, CFG_UNLOADED, OP_FORK },
 	{ "fork: nested3 / unloaded", CFG_NESTED, OP_FORK, CFG_UNLOADED, OP_FORK },
 	{ "pipe: loaded / unloaded (target <= 1.01)", CFG_LOADED, OP_PIPE, CFG_UNLOADED, OP_PIPE },
@@ -60,17 +61,17 @@ void print_table(const struct results *r)
 	char buf[64];
 	double med, min, max;
 
-	printf("\nns per operation: median over %d rounds, ±: half the min-max range in %% of the median\n",
-	       r->rounds);
+	printf("\nns per operation: per round the fastest of 10 batches; median over %d rounds,\n"
+	       "±: half the min-max range of the rounds in %% of the median\n", r->rounds);
 	printf("%-26s", "operation");
 	for (int c = 0; c < CFG_COUNT; c++)
-		printf(" %15s", cfg_names[c]);
+		printf(" %14s", cfg_names[c]);
 	printf("\n");
 	for (int o = 0; o < OP_COUNT; o++) {
 		printf("%-26s", ops[o].what);
 		for (int c = 0; c < CFG_COUNT; c++) {
 			fmt_cell(buf, sizeof(buf), &r->c[c][o], r->rounds);
-			printf(" %15s", buf);
+			printf(" %14s", buf);
 		}
 		printf("\n");
 	}
@@ -146,6 +147,13 @@ static void json_cell(FILE *f, const struct cell *c, int rounds)
 	for (int i = 0; i < rounds; i++) {
 		if (c->st[i] == ST_OK)
 			fprintf(f, "%s%.1f", i ? ", " : "", c->ns[i]);
+		else
+			fprintf(f, "%snull", i ? ", " : "");
+	}
+	fprintf(f, "], \"mean_ns\": [");
+	for (int i = 0; i < rounds; i++) {
+		if (c->st[i] == ST_OK)
+			fprintf(f, "%s%.1f", i ? ", " : "", c->mean[i]);
 		else
 			fprintf(f, "%snull", i ? ", " : "");
 	}

@@ -3,7 +3,8 @@
  * vctx-bench: the cost of vctx, measured in one boot.
  *
  * Every round runs every configuration once (module absent, loaded with
- * the workload in /, in a context 3 deep, in a context with an nproc limit,
+ * no context holding a process yet, loaded with the workload in /, in a
+ * context 3 deep, in a context with an nproc limit,
  * and the mainline anchors: a cgroup with pids.max, procfs with
  * hidepid=invisible), the phases with and without the module alternating
  * from round to round (U L L U U L ...), so a ratio compares figures taken
@@ -18,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@
 const char *const cfg_names[CFG_COUNT] = {
 	[CFG_UNLOADED] = "unloaded",
 	[CFG_LOADED]   = "loaded",
+	[CFG_IDLE]     = "loaded_idle",
 	[CFG_NESTED]   = "nested3",
 	[CFG_LIMITED]  = "limited",
 	[CFG_CGROUP]   = "cgroup_pids",
@@ -52,7 +55,7 @@ static int limit_err, cgroup_err, hidepid_err;
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: vctx-bench [-r ROUNDS] [-d DIV] [-p PROCS] [-l N,N,N] [-s PROCS] [-o FILE]\n"
-		"  -r ROUNDS  rounds of every configuration (default 7, max %d)\n"
+		"  -r ROUNDS  rounds of every configuration (default 15, max %d)\n"
 		"  -d DIV     divide every iteration count by DIV (smoke runs)\n"
 		"  -p PROCS   sleeping processes populating /proc (default 1000)\n"
 		"  -l LEVELS  context counts of the scale phase (default 10,1000,10000; 0: none)\n"
@@ -63,7 +66,7 @@ static int usage(FILE *f)
 
 static int applies(enum cfg c, enum op o)
 {
-	int loaded = c == CFG_LOADED || c == CFG_NESTED || c == CFG_LIMITED;
+	int loaded = c == CFG_LOADED || c == CFG_IDLE || c == CFG_NESTED || c == CFG_LIMITED;
 
 	if (ops[o].needs_module && !loaded)
 		return 0;
@@ -72,11 +75,12 @@ static int applies(enum cfg c, enum op o)
 	return 1;
 }
 
-static void record(struct cell *cl, int round, int rc, double ns, long items)
+static void record(struct cell *cl, int round, int rc, double ns, double mean, long items)
 {
 	if (rc == 0) {
 		cl->st[round] = ST_OK;
 		cl->ns[round] = ns;
+		cl->mean[round] = mean;
 		if (items)
 			cl->items = items;
 	} else {
@@ -90,13 +94,29 @@ static void mark_na(struct cell *row, int round, int err, const int *mask)
 {
 	for (int o = 0; o < OP_COUNT; o++)
 		if (mask[o])
-			record(&row[o], round, -err, 0, 0);
+			record(&row[o], round, -err, 0, 0, 0);
 }
 
 /*
  * A worker: places itself (enter PATH, or the cgroup, or uid nobody on the
  * hidepid mount), then times each operation of mask into row[].
  */
+/*
+ * Everything a worker starts runs on CPU 0 with it: a fork's child, a
+ * thread, the pipe partner. On the emulated machine a wake-up across CPUs
+ * is an IPI whose cost depends on how the host schedules the other vCPU's
+ * thread (other guests share the host): pinned, a figure is the work of
+ * the operation, which is what the module can change.
+ */
+static void pin_cpu0(void)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
+
 static void worker(enum cfg c, const char *ctx, pid_t stat_pid, struct cell *row,
 		   int round, const int *mask)
 {
@@ -104,6 +124,7 @@ static void worker(enum cfg c, const char *ctx, pid_t stat_pid, struct cell *row
 	int rc = 0;
 
 	sleepers_unmap();	/* fork copies the address space: keep it small */
+	pin_cpu0();
 	if (module_loaded()) {
 		e.dev = dev_open();
 		if (e.dev >= 0)
@@ -126,13 +147,13 @@ static void worker(enum cfg c, const char *ctx, pid_t stat_pid, struct cell *row
 		_exit(1);
 	}
 	for (int o = 0; o < OP_COUNT; o++) {
-		double ns = 0;
+		double ns = 0, mean = 0;
 		long items = 0;
 
 		if (!mask[o])
 			continue;
-		rc = time_op(o, &e, iterations(o, res->div), &ns, &items);
-		record(&row[o], round, rc, ns, items);
+		rc = time_op(o, &e, iterations(o, res->div), &ns, &mean, &items);
+		record(&row[o], round, rc, ns, mean, items);
 	}
 	_exit(0);
 }
@@ -181,6 +202,18 @@ static int set_module(int load)
 	return load ? module_load() : module_unload();
 }
 
+/* /e, which the enter operation of a worker in / moves into. */
+static int make_enter_target(void)
+{
+	int fd = dev_open(), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = dev_create(fd, "/e");
+	close(fd);
+	return rc;
+}
+
 /* The contexts of the loaded configurations, fresh after every load. */
 static int setup_contexts(void)
 {
@@ -211,10 +244,20 @@ static int phase(int loaded, int round)
 	static const enum cfg u[] = { CFG_UNLOADED, CFG_CGROUP, CFG_HIDEPID };
 	static const enum cfg l[] = { CFG_LOADED, CFG_NESTED, CFG_LIMITED };
 	const enum cfg *list = loaded ? l : u;
-	int rc = set_module(loaded);
+	int rc = set_module(0);
 
+	/*
+	 * A fresh load: first the workload with no member anywhere (the hooks'
+	 * fast path), then the contexts and their members.
+	 */
 	if (!rc && loaded)
-		rc = setup_contexts();
+		rc = set_module(1);
+	if (!rc && loaded) {
+		rc = make_enter_target();
+		if (!rc)
+			run_config(CFG_IDLE, round);
+		rc = rc ?: setup_contexts();
+	}
 	if (rc) {
 		fprintf(stderr, "vctx-bench: %s the module: %s\n",
 			loaded ? "loading" : "unloading", strerror(-rc));
@@ -298,7 +341,7 @@ static int scale_level(int l, long n, pid_t *procs, long nprocs, int rounds)
 
 static void scale(const long *levels, int nlevels, long nprocs)
 {
-	int rounds = res->rounds < 3 ? res->rounds : 3;
+	int rounds = res->rounds < 5 ? res->rounds : 5;
 	pid_t *procs;
 
 	res->scale_rounds = rounds;
@@ -328,7 +371,7 @@ int main(int argc, char **argv)
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED)
 		return 1;
-	res->rounds = 7;
+	res->rounds = 15;
 	res->div = 1;
 	while ((opt = getopt(argc, argv, "r:d:p:l:s:o:h")) != -1) {
 		switch (opt) {

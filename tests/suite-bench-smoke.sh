@@ -24,7 +24,7 @@ grep -q '^vctx ' /proc/modules && now_loaded=yes
 check_eq "it leaves the module as it found it (loaded: $was_loaded)" "$now_loaded" "$was_loaded"
 check "the JSON document is complete (opening and closing brace)" \
 	sh -c "head -n 1 $J | grep -qx '{' && tail -n 1 $J | grep -qx '}'"
-for cfg in unloaded loaded nested3 limited cgroup_pids hidepid; do
+for cfg in unloaded loaded loaded_idle nested3 limited cgroup_pids hidepid; do
 	check "the table has a column for $cfg" grep -Eq "^operation .* $cfg( |\$)" "$O"
 	check "the JSON has the configuration $cfg" grep -q "\"name\": \"$cfg\"" "$J"
 done
@@ -34,7 +34,7 @@ for op in fork_exit_wait thread_create_join fork_exec_wait pipe_pingpong proc_re
 		grep "\"config\": \"loaded\", \"op\": \"$op\"" "$J"
 done
 # The configurations that need no other engineer's feature are measured.
-for cfg in unloaded nested3 cgroup_pids; do
+for cfg in unloaded loaded_idle nested3 cgroup_pids; do
 	check_out "$cfg: fork+exit+wait measured" '"status": "ok"' \
 		grep "\"config\": \"$cfg\", \"op\": \"fork_exit_wait\"" "$J"
 done
