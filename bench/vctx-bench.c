@@ -423,6 +423,8 @@ int main(int argc, char **argv)
 	if (!fail && nlevels)
 		scale(levels, nlevels, scale_procs);
 
+	/* As found: loaded (freshly, without the benchmark's contexts) or not. */
+	set_module(0);
 	set_module(was_loaded);
 	sleepers_kill(sleepers, nsleepers);
 	cgroup_cleanup();
