@@ -269,6 +269,16 @@ static int phase(int loaded, int round)
 	return 0;
 }
 
+/*
+ * Lets the frees of earlier work land (task structs of exited workers go
+ * after an RCU grace period) before a memory reading.
+ */
+static void settle(long *slab, long *avail)
+{
+	sleep(2);
+	meminfo(slab, avail);
+}
+
 static void mem_delta(long *slab0, long *avail0, double *slab, double *avail, long n)
 {
 	long s, a;
@@ -313,7 +323,7 @@ static int scale_level(int l, long n, pid_t *procs, long nprocs, int rounds)
 		return fd;
 	rc = dev_create(fd, "/sx") ?: dev_create(fd, "/sx/e") ?: dev_create(fd, "/s") ?:
 		dev_enter(fd, "/sx", sleepers[0]);
-	meminfo(&slab, &avail);
+	settle(&slab, &avail);
 	for (long i = 0; !rc && i < n; i++) {
 		snprintf(path, sizeof(path), "/s/c%ld", i);
 		rc = dev_create(fd, path);
@@ -324,7 +334,7 @@ static int scale_level(int l, long n, pid_t *procs, long nprocs, int rounds)
 	res->scale[l][1].procs = nprocs;
 	if (!rc)
 		scale_measure(&res->scale[l][0], rounds);
-	meminfo(&slab, &avail);
+	settle(&slab, &avail);
 	for (long i = 0; !rc && i < nprocs; i++) {
 		snprintf(path, sizeof(path), "/s/c%ld", i % n);
 		rc = dev_enter(fd, path, procs[i]);
