@@ -43,7 +43,7 @@ test: deps ## every test: host, in-guest suites, KUnit, splat checks
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only
 
-bench: deps ## benchmarks in one boot: table, JSON in bench/results/ (~12 min)
+bench: deps ## benchmarks in one boot: table, JSON in bench/results/ (3-10 min)
 	tools/bench
 
 check: deps ## lints: module with CLIPPY=1, cargo clippy, shellcheck
