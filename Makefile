@@ -8,7 +8,7 @@ SHELL := /bin/bash
 DEBUG ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 
-.PHONY: help deps kernel module cli progs run test test-host test-guest shell check clean distclean
+.PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -42,6 +42,9 @@ test: deps ## every test: host, in-guest suites, KUnit, splat checks
 
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only
+
+bench: deps ## benchmarks in one boot: table, JSON in bench/results/ (3-10 min)
+	tools/bench
 
 check: deps ## lints: module with CLIPPY=1, cargo clippy, shellcheck
 	tools/build-module $(VFLAGS) --clippy >/dev/null
