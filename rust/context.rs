@@ -51,6 +51,8 @@ pub(crate) struct CtxState {
     /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
     /// members (or never had any).
     pub(crate) emptied_ns: u64,
+    /// The subtree's load average and latest pid (`virt.rs`).
+    pub(crate) load: crate::virt::Load,
 }
 
 impl CtxState {
@@ -67,6 +69,7 @@ impl CtxState {
             subtree_processes: 0,
             total_processes: 0,
             emptied_ns: 0,
+            load: Default::default(),
         }
     }
 

@@ -51,7 +51,8 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_MEMBERSHIP
     | VCTX_FEAT_KILL
     | VCTX_FEAT_WAIT
-    | VCTX_FEAT_ISOLATION) as u64;
+    | VCTX_FEAT_ISOLATION
+    | VCTX_FEAT_VIRT) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;

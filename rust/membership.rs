@@ -107,6 +107,7 @@ pub(crate) unsafe fn on_fork(
             Ok(_) => {
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
                 account_join(&mut inner, &ctx);
+                crate::virt::record_fork(&inner, &ctx, pid.vnr());
             }
             Err(_) => {
                 pr_warn!("vctx: out of memory tracking a fork: killing the child\n");

@@ -97,6 +97,11 @@ impl PidRef {
         unsafe { bindings::kill_pid(self.ptr, sig as i32, 1) == 0 }
     }
 
+    /// The raw `struct pid`, valid while `self` lives.
+    pub(crate) fn as_ptr(&self) -> *mut bindings::pid {
+        self.ptr
+    }
+
     /// Whether two references name the same process.
     pub(crate) fn same(&self, other: &PidRef) -> bool {
         self.ptr == other.ptr

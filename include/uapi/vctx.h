@@ -50,7 +50,8 @@
 #define VCTX_FEAT_ACCOUNTING	(1ULL << 6)	/* counters: stat, snapshot, final record */
 #define VCTX_FEAT_LIMITS	(1ULL << 7)	/* nproc, nthreads, rss limits; checkpoints */
 #define VCTX_FEAT_EVENTS	(1ULL << 8)	/* read()/poll() of limit events */
-/* Reserved: 1 << 9 virtualized /proc views, 1 << 10 namespaces, 1 << 11 seal. */
+#define VCTX_FEAT_VIRT		(1ULL << 9)	/* virtualized /proc/{uptime,loadavg,meminfo}, sysinfo */
+/* Reserved: 1 << 10 namespaces, 1 << 11 seal. */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -62,7 +63,7 @@
 #define VCTX_CTX_NOVIRT		(1U << 2)	/* host values in /proc views (issue 6; inherited) */
 #define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
 #define VCTX_CTX_SEALED		(1U << 17)	/* read-only: sealed (issue 7) */
-#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR)
+#define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT)
 
 /*
  * A string argument: a pointer to bytes (no NUL needed) and their length.
