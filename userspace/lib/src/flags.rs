@@ -10,12 +10,14 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_KILL, "kill"),
     (abi::VCTX_FEAT_WAIT, "wait"),
     (abi::VCTX_FEAT_ISOLATION, "isolation"),
+    (abi::VCTX_FEAT_VIRT, "virt"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
 pub const CTX_FLAGS: &[(u32, &str)] = &[
     (abi::VCTX_CTX_EPHEMERAL, "ephemeral"),
     (abi::VCTX_CTX_SPECTATOR, "spectator"),
+    (abi::VCTX_CTX_NOVIRT, "novirt"),
     (abi::VCTX_CTX_KILLING, "killing"),
 ];
 
@@ -55,11 +57,13 @@ mod tests {
         assert_eq!(feature_names(0), Vec::<String>::new());
         assert_eq!(feature_names(0b100_0001), ["version", "bit6"]);
         assert_eq!(feature_names(0b10_0000), ["isolation"]);
+        assert_eq!(feature_names(1 << 9), ["virt"]);
     }
 
     #[test]
     fn ctx_flags() {
         assert_eq!(ctx_flag_names(1), ["ephemeral"]);
+        assert_eq!(ctx_flag_names(1 << 2), ["novirt"]);
         assert_eq!(ctx_flag_names(1 << 16 | 1), ["ephemeral", "killing"]);
         assert_eq!(ctx_flag_names(1 << 3), ["bit3"]);
     }

@@ -27,6 +27,8 @@ pub struct CreateOptions {
     pub ephemeral: bool,
     /// Sees every process in /proc (VCTX_CTX_SPECTATOR).
     pub spectator: bool,
+    /// Shows the host's /proc views, not its own (VCTX_CTX_NOVIRT; inherited).
+    pub novirt: bool,
 }
 
 impl CreateOptions {
@@ -51,6 +53,9 @@ impl CreateOptions {
         }
         if self.spectator {
             flags |= abi::VCTX_CTX_SPECTATOR;
+        }
+        if self.novirt {
+            flags |= abi::VCTX_CTX_NOVIRT;
         }
         flags
     }
@@ -188,6 +193,7 @@ mod tests {
             autoname: true,
             ephemeral: true,
             spectator: true,
+            novirt: true,
         };
         assert_eq!(all.flags(), abi::VCTX_CREATE_FLAGS);
         assert_eq!(all.ctx_flags(), abi::VCTX_CTX_SETTABLE);
