@@ -303,6 +303,9 @@ unsafe extern "C" fn vctx_virt_mem(total: *mut u64, used: *mut u64) -> bool {
 #[kunit_tests(vctx_virt)]
 mod tests {
     use super::*;
+    use crate::name::split;
+    use crate::registry;
+    use crate::uapi::VCTX_CREATE_PARENTS;
 
     /// The kernel's load after `n` rounds of `tasks` active from 0.
     fn after(n: u32, tasks: u64, exp: u64) -> u64 {
@@ -327,5 +330,34 @@ mod tests {
         assert_eq!(l, 0);
         // The 15-minute average moves slowest.
         assert!(after(6, 3, EXP[2]) < after(6, 3, EXP[1]));
+    }
+
+    #[test]
+    fn novirt_is_inherited_and_loads_decay() -> Result {
+        let st = KBox::pin_init(State::new(), GFP_KERNEL)?;
+        st.init_root()?;
+        let root = st.lock.lock().root()?.clone();
+        let nv = registry::create(&st, &root, &split(b"/nv")?, 0, VCTX_CTX_NOVIRT)?;
+        let child = registry::create(&st, &root, &split(b"/nv/c")?, 0, 0)?;
+        let deep = registry::create(&st, &root, &split(b"/nv/c/d/e")?, VCTX_CREATE_PARENTS, 0)?;
+        let plain = registry::create(&st, &root, &split(b"/p")?, 0, 0)?;
+        {
+            let inner = st.lock.lock();
+            for c in [&nv, &child, &deep] {
+                assert_ne!(c.st.access(&inner).flags & VCTX_CTX_NOVIRT, 0);
+            }
+            assert_eq!(plain.st.access(&inner).flags & VCTX_CTX_NOVIRT, 0);
+            // A load with nobody active decays by one kernel step a round.
+            plain.st.access(&inner).load.avg[0].store(FIXED_1, Relaxed);
+            record_fork(&inner, &deep, 42);
+        }
+        sample_load(&st);
+        let inner = st.lock.lock();
+        assert_eq!(load_locked(&inner, &plain).avg[0], calc_load(FIXED_1, EXP[0], 0));
+        // The latest pid is the subtree's: the context and its ancestors.
+        assert_eq!(load_locked(&inner, &deep).last_pid, 42);
+        assert_eq!(load_locked(&inner, &nv).last_pid, 42);
+        assert_eq!(load_locked(&inner, &plain).last_pid, 0);
+        Ok(())
     }
 }
