@@ -33,6 +33,7 @@ run vctx exec /web -- ps
 run vctx exec /web -- sh -c "cat /proc/1/status; kill -0 1"
 
 say "Virtualized views: uptime and free on the host, then inside /web (created seconds ago)"
+run cat /proc/uptime
 run uptime
 run free
 run vctx exec /web -- sh -c 'uptime; free; cat /proc/uptime /proc/loadavg'

@@ -197,7 +197,8 @@ static notrace void vctx_sysinfo_fill(struct sysinfo *info)
 	u64 now = ktime_get_boottime_ns(), created = 0, up, avg[3] = { 0, 0, 0 };
 	u32 running = 0, threads = 0;
 	s32 last_pid;
-	struct vctx_mem mem;
+	u64 mem_total, mem_used;
+	struct sysinfo host;
 	int i;
 
 	memset(info, 0, sizeof(*info));
@@ -208,10 +209,18 @@ static notrace void vctx_sysinfo_fill(struct sysinfo *info)
 	for (i = 0; i < 3; i++)
 		info->loads[i] = avg[i] << (SI_LOAD_SHIFT - FSHIFT);
 	info->procs = threads;
-	vctx_mem_of(&mem);
 	/* In bytes (mem_unit 1), as do_sysinfo() does when it fits. */
-	info->totalram = mem.total << PAGE_SHIFT;
-	info->freeram = mem.free << PAGE_SHIFT;
+	if (vctx_virt_mem(&mem_total, &mem_used)) {
+		info->totalram = mem_total;
+		info->freeram = mem_total - min(mem_used, mem_total);
+	} else {
+		/* No limit: the host's memory, as /proc/meminfo shows it. */
+		si_meminfo(&host);
+		info->totalram = host.totalram * host.mem_unit;
+		info->freeram = host.freeram * host.mem_unit;
+		info->sharedram = host.sharedram * host.mem_unit;
+		info->bufferram = host.bufferram * host.mem_unit;
+	}
 	info->mem_unit = 1;
 }
 
