@@ -260,15 +260,8 @@ pub(crate) fn add_use(c: &mut vctx_counters, u: &Usage, threads: u64) {
 
 /// Resident memory of `ctx`'s subtree now, in bytes (each address space
 /// counted once).
-#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
 pub(crate) fn rss_bytes(state: &State, ctx: &Arc<Context>) -> u64 {
     reading(state, ctx).map(|(_, sub)| sub.rss_bytes).unwrap_or(0)
-}
-
-/// Tasks (threads) of `ctx`'s subtree now.
-#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
-pub(crate) fn tasks(state: &State, ctx: &Arc<Context>) -> u64 {
-    reading(state, ctx).map(|(_, sub)| sub.threads).unwrap_or(0)
 }
 
 /// One consistent reading of `ctx`: `(own, subtree)`.
@@ -279,7 +272,6 @@ pub(crate) fn reading(state: &State, ctx: &Arc<Context>) -> Result<(vctx_counter
 }
 
 /// The tightest rss limit on `ctx`: its own or an ancestor's, in bytes.
-#[allow(dead_code, reason = "for the virtualized views (issue 6), merged next")]
 pub(crate) fn rss_limit(inner: &Inner, ctx: &Context) -> Option<u64> {
     ctx.ancestors_and_self()
         .map(|c| c.st.access(inner).acct.limits[VCTX_RES_RSS as usize].limit)

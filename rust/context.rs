@@ -57,6 +57,8 @@ pub(crate) struct CtxState {
     pub(crate) acct: Acct,
     /// Namespaces it holds (`crate::namespaces`), if any.
     pub(crate) ns: Option<KBox<crate::namespaces::NsSet>>,
+    /// The subtree's load average and latest pid (`virt.rs`).
+    pub(crate) load: crate::virt::Load,
 }
 
 impl CtxState {
@@ -75,6 +77,7 @@ impl CtxState {
             emptied_ns: 0,
             acct: Acct::new(),
             ns: None,
+            load: Default::default(),
         }
     }
 

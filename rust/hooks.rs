@@ -19,6 +19,10 @@
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
 //! | `security_task_kill`          | ftrace     | `hooks/signal.rs`     |
 //! | `security_ptrace_access_check`| ftrace     | `hooks/signal.rs`     |
+//! | `uptime_proc_show`            | ftrace     | `hooks/uptime.rs`     |
+//! | `loadavg_proc_show`           | ftrace     | `hooks/loadavg.rs`    |
+//! | `meminfo_proc_show`           | ftrace     | `hooks/meminfo.rs`    |
+//! | `__x64_sys_sysinfo`           | ftrace     | `hooks/sysinfo.rs`    |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -30,11 +34,16 @@ use kernel::prelude::*;
 mod fork_admission;
 mod ftrace;
 mod guard;
+mod loadavg;
+mod meminfo;
 mod proc;
 mod sched;
 mod signal;
 mod task_free;
+mod sysinfo;
 mod tracepoint;
+mod uptime;
+mod virt_redirect;
 
 /// All registered hooks. Dropping it removes them and waits for callbacks
 /// in flight.
@@ -48,6 +57,14 @@ pub(crate) struct Hooks {
     proc: proc::ProcHooks,
     #[pin]
     signal: signal::SignalHooks,
+    #[pin]
+    uptime: ftrace::FtraceHook,
+    #[pin]
+    loadavg: ftrace::FtraceHook,
+    #[pin]
+    meminfo: ftrace::FtraceHook,
+    #[pin]
+    sysinfo: ftrace::FtraceHook,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     exec: tracepoint::Probe,
@@ -67,6 +84,10 @@ impl Hooks {
             task_free <- task_free::register(),
             proc <- proc::ProcHooks::register(),
             signal <- signal::SignalHooks::register(),
+            uptime <- uptime::register(),
+            loadavg <- loadavg::register(),
+            meminfo <- meminfo::register(),
+            sysinfo <- sysinfo::register(),
         })
     }
 }

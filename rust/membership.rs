@@ -120,6 +120,7 @@ pub(crate) unsafe fn on_fork(
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
                 account_join(&mut inner, &ctx);
                 accounting::bump(&mut inner, &ctx, |a| &mut a.forks);
+                crate::virt::record_fork(&inner, &ctx, pid.vnr());
             }
             Err(_) => {
                 pr_warn!("vctx: out of memory tracking a fork: killing the child\n");

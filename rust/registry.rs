@@ -125,10 +125,15 @@ pub(crate) fn create(
         // Phase 2: allocate the missing chain, unlocked.
         let mut chain = KVec::with_capacity(want - found, GFP_KERNEL)?;
         let mut parent = anchor.clone();
+        // Inherited from the parent: NOVIRT (host values below a context
+        // that shows them). The anchor's flags cannot change meanwhile in
+        // a way that matters: phase 3 relinks only below the same anchor.
+        let inherited = anchor.st.access(&state.lock.lock()).flags & VCTX_CTX_NOVIRT;
         for i in found..want {
             let last = i + 1 == want;
             let name = if i < names.len() { names[i] } else { Name::root() };
-            let ctx = state.new_context(parent, name, if last { ctx_flags } else { 0 })?;
+            let flags = inherited | if last { ctx_flags } else { 0 };
+            let ctx = state.new_context(parent, name, flags)?;
             let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
             parent = ctx.clone();
             chain.push((ctx, slot), GFP_KERNEL)?;

@@ -9,7 +9,7 @@ use kernel::{prelude::*, sync::Arc};
 use crate::accounting::{self, NPROC, NTHREADS, RSS};
 use crate::context::Context;
 use crate::limits;
-use crate::state::Inner;
+use crate::state::{Inner, State};
 use crate::uapi::{vctx_counters, vctx_limit, vctx_snap_entry, VCTX_RES_COUNT};
 use crate::usage::Usage;
 
@@ -167,4 +167,29 @@ pub(crate) fn take(
 fn zeroed() -> vctx_snap_entry {
     // SAFETY: plain integers and bytes: all-zero is valid.
     unsafe { core::mem::zeroed() }
+}
+
+/// The sampler's share (`sampler.rs`, every 5 s): one snapshot of the
+/// whole tree, for its side effects: RSS peaks and soft rss-limit
+/// crossings are recorded between readings too. Skipped while no process
+/// is in any context.
+pub(crate) fn sample(state: &State) {
+    if state.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return;
+    }
+    let Ok(root) = state.lock.lock().root().cloned() else { return };
+    for _ in 0..4 {
+        let Ok(mut rss) = accounting::gather_rss(state, &root) else { return };
+        let n = crate::listing::count(&state.lock.lock(), &root, true);
+        let Ok(mut b) = Buffers::new(n) else { return };
+        let mut inner = state.lock.lock();
+        if snapshot_ok(take(&mut inner, &root, &root, &mut b, &mut rss)) {
+            return;
+        }
+    }
+}
+
+/// Whether a snapshot attempt is done (anything but "retry").
+fn snapshot_ok(r: Result) -> bool {
+    !matches!(r, Err(e) if e == EAGAIN)
 }

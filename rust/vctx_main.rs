@@ -22,6 +22,9 @@
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
 //!   attaches to kernel internals;
+//! - [`virt`]: virtualized `/proc/uptime`, `loadavg`, `meminfo` and
+//!   `sysinfo(2)` inside a context, and the per-context load average;
+//! - [`sampler`]: the periodic (5 s) tick that samples the load;
 //! - [`layout`]: the C-vs-Rust layout self-check run before anything else.
 
 use kernel::prelude::*;
@@ -45,6 +48,7 @@ mod ns_ioctl;
 mod pending;
 mod reader;
 mod registry;
+mod sampler;
 mod seal;
 mod snapshot;
 mod state;
@@ -72,13 +76,15 @@ impl Drop for Published {
 }
 
 /// The module. Fields are dropped in declaration order: the device first
-/// (no new ioctl), then the hooks (no callback runs after), then the state.
+/// (no new ioctl), then the hooks (no callback runs after), then the
+/// sampler (no tick runs after), then the state.
 #[pin_data]
 struct VctxModule {
     #[pin]
     dev: chardev::Registration,
     #[pin]
     hooks: hooks::Hooks,
+    sampler: sampler::Sampler,
     state: Published,
 }
 
@@ -92,6 +98,7 @@ impl kernel::InPlaceModule for VctxModule {
                 st.publish();
                 Published(st)
             },
+            sampler: sampler::Sampler::start()?,
             hooks <- hooks::Hooks::register(),
             dev <- chardev::Registration::register(module),
         })

@@ -32,6 +32,20 @@ run sh -c 'ps | wc -l'
 run vctx exec /web -- ps
 run vctx exec /web -- sh -c "cat /proc/1/status; kill -0 1"
 
+say "Virtualized views: uptime and free on the host, then inside /web (created seconds ago)"
+run cat /proc/uptime
+run uptime
+run free
+run vctx exec /web -- sh -c 'uptime; free; cat /proc/uptime /proc/loadavg'
+say "A busy loop in /web/app drives /web's load average; the host's is the machine's"
+vctx exec /web/app -- sh -c 'while :; do :; done' &
+sleep 11
+run vctx exec /web -- cat /proc/loadavg
+run vctx exec /db -- cat /proc/loadavg
+run cat /proc/loadavg
+run vctx create --novirt /web/legacy
+run vctx exec /web/legacy -- uptime
+
 say "Killing /web kills everything below it, nothing else"
 run vctx kill /web
 run vctx wait --timeout 5s /web

@@ -50,9 +50,9 @@
 #define VCTX_FEAT_ACCOUNTING	(1ULL << 6)	/* counters: stat, snapshot, final record */
 #define VCTX_FEAT_LIMITS	(1ULL << 7)	/* nproc, nthreads, rss limits; checkpoints */
 #define VCTX_FEAT_EVENTS	(1ULL << 8)	/* read()/poll() of limit events */
+#define VCTX_FEAT_VIRT		(1ULL << 9)	/* virtualized /proc/{uptime,loadavg,meminfo}, sysinfo */
 #define VCTX_FEAT_NAMESPACES	(1ULL << 10)	/* contexts hold namespaces: NS_SET, NS_GET, NS_OPEN */
 #define VCTX_FEAT_SEAL		(1ULL << 11)	/* SEAL and SET_FLAGS */
-/* Reserved: 1 << 9 virtualized /proc views. */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral

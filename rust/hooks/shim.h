@@ -34,4 +34,16 @@ struct task_struct *vctx_proc_inode_task(void *inode);
 
 void vctx_tracepoint_sync(void);
 
+/* shim_virt.c: the hooked functions a virtualized view replaces
+ * (keep in step with rust/hooks/virt_redirect.rs). */
+#define VCTX_VIRT_UPTIME	0
+#define VCTX_VIRT_LOADAVG	1
+#define VCTX_VIRT_MEMINFO	2
+#define VCTX_VIRT_SYSINFO	3
+bool vctx_virt_redirect(struct ftrace_regs *fregs, unsigned int which);
+void vctx_group_load(struct pid *tgid, u32 *running, u32 *active, u32 *threads);
+void vctx_host_avenrun(u64 *avg);
+void vctx_sampler_start(void);
+void vctx_sampler_stop(void);
+
 #endif

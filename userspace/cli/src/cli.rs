@@ -169,6 +169,10 @@ pub struct CreateArgs {
     /// (signals and ptrace stay limited to its subtree)
     #[arg(long)]
     pub spectator: bool,
+    /// Show its processes the host's /proc/uptime, loadavg, meminfo and
+    /// sysinfo instead of the context's own (inherited by contexts below)
+    #[arg(long)]
+    pub novirt: bool,
     /// The context to create
     pub path: String,
 }

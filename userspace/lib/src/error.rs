@@ -65,13 +65,7 @@ impl Op {
     fn needs_admin(self) -> bool {
         matches!(
             self,
-            Op::Create
-                | Op::Destroy
-                | Op::Rename
-                | Op::Kill
-                | Op::SetLimit
-                | Op::Seal
-                | Op::NsOpen
+            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::SetLimit | Op::Seal | Op::NsOpen
         )
     }
 }

@@ -13,6 +13,7 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_ACCOUNTING, "accounting"),
     (abi::VCTX_FEAT_LIMITS, "limits"),
     (abi::VCTX_FEAT_EVENTS, "events"),
+    (abi::VCTX_FEAT_VIRT, "virt"),
     (abi::VCTX_FEAT_NAMESPACES, "namespaces"),
     (abi::VCTX_FEAT_SEAL, "seal"),
 ];
@@ -62,13 +63,15 @@ mod tests {
         assert_eq!(feature_names(0), Vec::<String>::new());
         assert_eq!(feature_names(0b100_0001), ["version", "accounting"]);
         assert_eq!(feature_names(0b1_1000_0000), ["limits", "events"]);
-        assert_eq!(feature_names(1 << 9), ["bit9"]);
+        assert_eq!(feature_names(1 << 12), ["bit12"]);
         assert_eq!(feature_names(0b10_0000), ["isolation"]);
+        assert_eq!(feature_names(1 << 9), ["virt"]);
     }
 
     #[test]
     fn ctx_flags() {
         assert_eq!(ctx_flag_names(1), ["ephemeral"]);
+        assert_eq!(ctx_flag_names(1 << 2), ["novirt"]);
         assert_eq!(ctx_flag_names(1 << 16 | 1), ["ephemeral", "killing"]);
         assert_eq!(ctx_flag_names(1 << 3), ["bit3"]);
     }

@@ -28,6 +28,8 @@ pub struct CreateOptions {
     pub ephemeral: bool,
     /// Sees every process in /proc (VCTX_CTX_SPECTATOR).
     pub spectator: bool,
+    /// Shows the host's /proc views, not its own (VCTX_CTX_NOVIRT; inherited).
+    pub novirt: bool,
 }
 
 impl CreateOptions {
@@ -52,6 +54,9 @@ impl CreateOptions {
         }
         if self.spectator {
             flags |= abi::VCTX_CTX_SPECTATOR;
+        }
+        if self.novirt {
+            flags |= abi::VCTX_CTX_NOVIRT;
         }
         flags
     }
@@ -192,12 +197,10 @@ mod tests {
             autoname: true,
             ephemeral: true,
             spectator: true,
+            novirt: true,
         };
         assert_eq!(all.flags(), abi::VCTX_CREATE_FLAGS);
-        assert_eq!(
-            all.ctx_flags(),
-            abi::VCTX_CTX_SETTABLE & !abi::VCTX_CTX_NOVIRT
-        );
+        assert_eq!(all.ctx_flags(), abi::VCTX_CTX_SETTABLE);
         assert_eq!(CreateOptions::default().flags(), 0);
         assert_eq!(CreateOptions::default().ctx_flags(), 0);
     }

@@ -1,4 +1,4 @@
-//! `vctx create [-p] [--ephemeral] PATH`.
+//! `vctx create [-p] [--ephemeral] [--spectator] [--novirt] PATH`.
 
 use serde::Serialize;
 use vctx_lib::{CreateOptions, Device};
@@ -21,6 +21,7 @@ pub fn run(args: &CreateArgs, json: bool) -> anyhow::Result<()> {
         exist_ok: args.parents,
         ephemeral: args.ephemeral,
         spectator: args.spectator,
+        novirt: args.novirt,
         ..Default::default()
     };
     let created = Device::open()?.create(&path, opts)?;

@@ -444,18 +444,20 @@ fn constants() {
             VCTX_FEAT_MEMBERSHIP,
             VCTX_FEAT_KILL,
             VCTX_FEAT_WAIT,
-            VCTX_FEAT_ISOLATION
+            VCTX_FEAT_ISOLATION,
+            VCTX_FEAT_VIRT
         ],
-        [1u64, 2, 4, 8, 16, 32]
+        [1u64, 2, 4, 8, 16, 32, 512]
     );
     assert_eq!(
         (
             VCTX_CTX_EPHEMERAL,
             VCTX_CTX_SPECTATOR,
+            VCTX_CTX_NOVIRT,
             VCTX_CTX_KILLING,
             VCTX_CTX_SETTABLE
         ),
-        (1, 2, 1 << 16, 7)
+        (1, 2, 4, 1 << 16, 7)
     );
     assert_eq!(
         (

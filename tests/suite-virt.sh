@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Virtualized /proc views: inside a context /proc/uptime, /proc/loadavg,
+# /proc/meminfo and sysinfo(2) are the context's; the host's are untouched;
+# NOVIRT shows the host's and is inherited; rmmod restores the host's for
+# everybody.
+. /vctx/tests/lib/ktap.sh
+t_begin virt
+B=/vctx/bin
+
+# awk-true: passes if the awk expression (on the given numbers) holds.
+holds() { # EXPR A B C...: $1..$n are the numbers
+	e=$1; shift
+	echo "$@" | awk "{ exit !($e) }"
+}
+jfield() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -n 1; }
+field() { vctx --json info "$1" 2>/dev/null | jfield "$2"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+# LINE FIELD: a field of a /proc/loadavg line
+lfield() { echo "$1" | cut -d' ' -f"$2"; }
+
+check_out "vctx version reports the virt feature" '"virt"' vctx --json version
+
+# --- uptime -----------------------------------------------------------
+vctx create /v
+h1=$(up)
+c=$(vctx exec /v -- cut -d' ' -f1 /proc/uptime)
+h2=$(up)
+created=$(field /v created_ns)
+check "a fresh context's /proc/uptime starts near 0 ($c s)" holds '$1 >= 0 && $1 < 5' "$c"
+check "host /proc/uptime is the host's: creation + context uptime ($created ns + $c s in [$h1, $h2])" \
+	holds '$1 - 0.6 <= $2 / 1e9 + $3 && $2 / 1e9 + $3 <= $4 + 0.6' "$h1" "$created" "$c" "$h2"
+sleep 2
+c2=$(vctx exec /v -- cut -d' ' -f1 /proc/uptime)
+check "the context's uptime grows ($c -> $c2)" holds '$2 - $1 >= 1.5 && $2 - $1 < 10' "$c" "$c2"
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+vctx exec /v -- cat /proc/uptime >/tmp/v.up
+check "its idle time is scaled: at most uptime x CPUs ($(cat /tmp/v.up), $ncpu CPUs)" \
+	holds '$2 <= $1 * $3 + 0.05' "$(cat /tmp/v.up)" "$ncpu"
+check "the host's idle time is not scaled down (host idle > context idle)" \
+	holds '$2 > $4' "$(cat /proc/uptime)" "$(cat /tmp/v.up)"
+
+vctx exec /v -- sh -c "cat /proc/uptime; $B/sysinfo" >/tmp/v.si
+u=$(head -n 1 /tmp/v.si | cut -d' ' -f1)
+si=$(sed -n 's/^uptime //p' /tmp/v.si)
+check "sysinfo() uptime inside agrees with /proc/uptime inside ($si vs $u)" \
+	holds '$1 >= $2 && $1 <= $2 + 1.5' "$si" "$u"
+h1=$(up)
+hsi=$($B/sysinfo | sed -n 's/^uptime //p')
+h2=$(up)
+check "sysinfo() uptime on the host is the host's ($hsi in [$h1, $h2 + 1])" \
+	holds '$1 >= $2 && $1 <= $3 + 1' "$hsi" "$h1" "$h2"
+check_out "busybox uptime inside says 'up 0 min'" "up 0 min" vctx exec /v -- uptime
+
+# --- loadavg ----------------------------------------------------------
+vctx create -p /p/busy
+vctx create /p/idle
+for _ in 1 2 3; do vctx exec /p/busy -- sh -c 'while :; do :; done' & done
+vctx exec /p/idle -- sleep 1000 &
+idle=$!
+sleep 31
+lb=$(vctx exec /p/busy -- cat /proc/loadavg)
+lp=$(vctx exec /p -- cat /proc/loadavg)
+li=$(vctx exec /p/idle -- cat /proc/loadavg)
+lh=$(cat /proc/loadavg)
+echo "    # /p/busy: $lb   /p: $lp   /p/idle: $li   host: $lh"
+check "3 busy loops for 30 s: /p/busy's 1-min load rises towards 3 ($(lfield "$lb" 1))" \
+	holds '$1 >= 0.7 && $1 <= 3.5' "$(lfield "$lb" 1)"
+check "its 5- and 15-minute loads rise more slowly" holds '$2 < $1 && $3 <= $2 && $2 > 0' \
+	"$(lfield "$lb" 1)" "$(lfield "$lb" 2)" "$(lfield "$lb" 3)"
+check "the parent /p carries its subtree's load ($(lfield "$lp" 1))" holds '$1 >= 0.7' "$(lfield "$lp" 1)"
+check "the sibling /p/idle stays near 0 ($(lfield "$li" 1))" holds '$1 < 0.3' "$(lfield "$li" 1)"
+rb=$(lfield "$lb" 4)
+check "/p/busy: runnable/total tasks count its 3 loops and cat ($rb)" \
+	holds '$1 >= 3 && $1 <= 4 && $2 == 4' "${rb%/*}" "${rb#*/}"
+ri=$(lfield "$li" 4)
+check_eq "/p/idle: 1 runnable (cat) of 2 tasks (sleep, cat)" "$ri" "1/2"
+rh=$(lfield "$lh" 4)
+check "the host's /proc/loadavg is the host's: all tasks (${rh#*/} > 20)" holds '$1 > 20' "${rh#*/}"
+check "the host's 1-min load counts the busy loops too" holds '$1 >= 0.7' "$(lfield "$lh" 1)"
+# (sh stays: busybox sh would exec its last command in place of itself)
+vctx exec /p/busy -- sh -c "$B/sysinfo; cat /proc/loadavg; true" >/tmp/b.si
+sl=$(sed -n 's/^load1 //p' /tmp/b.si)
+fl=$(tail -n 1 /tmp/b.si | cut -d' ' -f1)
+check "sysinfo() load inside agrees with /proc/loadavg inside ($sl/65536 vs $fl)" \
+	holds '$1 / 65536 - $2 < 0.02 && $2 - $1 / 65536 < 0.02' "$sl" "$fl"
+sp=$(sed -n 's/^procs //p' /tmp/b.si)
+rs=$(tail -n 1 /tmp/b.si | cut -d' ' -f4)
+check_eq "sysinfo() procs inside is the subtree's task count, as /proc/loadavg says" "$sp" "${rs#*/}"
+vctx kill /p/busy >/dev/null
+out=$(vctx exec /v -- sh -c 'true & p=$!; wait; read l </proc/loadavg; echo "$p $l"')
+check_eq "the last field of /proc/loadavg is the latest pid of the subtree" \
+	"$(echo "$out" | cut -d' ' -f1)" "$(echo "$out" | cut -d' ' -f6)"
+
+# --- meminfo ----------------------------------------------------------
+hm=$(sed -n 's/^MemTotal: *//p' /proc/meminfo)
+check_eq "without an rss limit, MemTotal inside is the host's" \
+	"$(vctx exec /v -- sed -n 's/^MemTotal: *//p' /proc/meminfo)" "$hm"
+if vctx --json version | grep -q '"limits"'; then
+	vctx create /m
+	vctx limit /m rss=64M
+	check_out "with rss=64M, free inside reports 64 MiB total" "^Mem: +65536 " vctx exec /m -- free
+	check_out "with rss=64M, MemTotal inside is 65536 kB" "^MemTotal: +65536 kB" \
+		vctx exec /m -- cat /proc/meminfo
+	check_out "with rss=64M, sysinfo() totalram inside is 64 MiB" "^totalram 67108864$" \
+		vctx exec /m -- "$B/sysinfo"
+	vctx create /m/sub
+	check_out "a child context under the limit sees it too" "^MemTotal: +65536 kB" \
+		vctx exec /m/sub -- cat /proc/meminfo
+else
+	t_skip "with rss=64M, free inside reports 64 MiB total" "no rss limits (VCTX_FEAT_LIMITS)"
+	t_skip "with rss=64M, MemTotal inside is 65536 kB" "no rss limits (VCTX_FEAT_LIMITS)"
+	t_skip "with rss=64M, sysinfo() totalram inside is 64 MiB" "no rss limits (VCTX_FEAT_LIMITS)"
+	t_skip "a child context under the limit sees it too" "no rss limits (VCTX_FEAT_LIMITS)"
+fi
+
+# --- NOVIRT -----------------------------------------------------------
+vctx create --novirt /nv
+vctx create /nv/child
+check_out "a NOVIRT context says so" "novirt" vctx --json info /nv
+check_out "a context created below NOVIRT inherits it" "novirt" vctx --json info /nv/child
+sleep 1
+c=$(vctx exec /nv/child -- cut -d' ' -f1 /proc/uptime)
+check "inside NOVIRT, /proc/uptime is the host's ($c vs $(up))" holds '$2 - $1 < 1 && $1 > 5' "$c" "$(up)"
+t=$(vctx exec /nv/child -- cut -d' ' -f4 /proc/loadavg)
+check "inside NOVIRT, /proc/loadavg counts all tasks (${t#*/})" holds '$1 > 20' "${t#*/}"
+
+# --- rmmod --------------------------------------------------------------
+# (each ftrace unregister takes ~200 ms under TCG: read once the module is gone)
+vctx exec /v -- sh -c 'while [ -d /sys/module/vctx ]; do sleep 0.2; done
+	cat /proc/uptime; cat /proc/loadavg' >/tmp/after.out 2>&1 &
+waiter=$!
+sleep 0.3
+check "rmmod with a process reading /proc in a context" rmmod vctx
+wait $waiter
+a=$(head -n 1 /tmp/after.out | cut -d' ' -f1)
+check "after rmmod, a former member sees the host's uptime ($a vs $(up))" holds '$2 - $1 < 1 && $1 > 20' "$a" "$(up)"
+t=$(tail -n 1 /tmp/after.out | cut -d' ' -f4)
+check "after rmmod, a former member sees the host's task count (${t#*/})" holds '$1 > 20' "${t#*/}"
+check "insmod again" insmod /lib/modules/vctx.ko
+kill "$idle" 2>/dev/null
+t_end
