@@ -113,6 +113,13 @@ impl Ring {
 }
 
 impl Ring {
+    /// The oldest kept record visible from `view`, or the next one.
+    pub(crate) fn first_visible(&self, view: &Context) -> u64 {
+        (self.oldest()..self.next)
+            .find(|&seq| self.slots[(seq % KEPT) as usize].as_ref().is_some_and(|r| r.ctx.is_within(view)))
+            .unwrap_or(self.next)
+    }
+
     /// Whether a reader at `cursor` seeing from `view` has anything to read.
     pub(crate) fn pending(&self, cursor: u64, view: &Context) -> bool {
         if cursor < self.oldest() {

@@ -35,9 +35,14 @@ struct ReaderState {
 }
 
 impl Reader {
-    /// A reader whose cursor starts at the oldest event kept.
+    /// A reader whose cursor starts at the oldest event kept that it can
+    /// see (or at the next one, if it can see none of them).
     pub(crate) fn new(state: &State) -> Result<KBox<Self>> {
-        let cursor = state.lock.lock().events.oldest();
+        let cursor = {
+            let inner = state.lock.lock();
+            let view = registry::caller_context(&inner)?;
+            inner.events.first_visible(&view)
+        };
         let st = LockedBy::new(&state.lock, ReaderState { cursor, windows: KVec::new() });
         Ok(KBox::new(Self { st }, GFP_KERNEL)?)
     }

@@ -22,19 +22,7 @@ exec 2>/tmp/accounting.stderr
 
 # ---- helpers (their variables start with _: check* use d, re, rc, want) ----
 
-asnobody() { su -s /bin/sh nobody -c "$*"; }
-until_ok() {
-	_n=$1; shift
-	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 reap() { for _p in "$@"; do kill -9 "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done; }
-nprocs() { vctx --json ps "$1" 2>/dev/null | grep -c '"pid"'; }
-nprocs_is() { [ "$(nprocs "$1")" -eq "$2" ]; }
-nprocs_ge() { [ "$(nprocs "$1")" -ge "$2" ]; }
 
 # jtop KEY: a top-level scalar of the JSON document on stdin.
 jtop() { sed -n "s/^  \"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -n 1; }

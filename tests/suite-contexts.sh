@@ -17,25 +17,10 @@ cd /tmp || exit 1
 exec 2>/tmp/contexts.stderr
 
 # ---- helpers (their variables start with _: check* use d, re, rc, want) ----
+# (asnobody, until_ok and nprocs are in tests/lib/ktap.sh)
 
-asnobody() { su -s /bin/sh nobody -c "$*"; }
-
-# until_ok TENTHS CMD...: polls CMD every 0.1 s until it succeeds; false if
-# it still fails after TENTHS tries.
-until_ok() {
-	_n=$1; shift
-	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 not() { ! "$@"; }
 
-# nprocs PATH: the processes of PATH's subtree, as vctx ps lists them.
-nprocs() { vctx --json ps "$1" 2>/dev/null | grep -c '"pid"'; }
-nprocs_is() { [ "$(nprocs "$1")" -eq "$2" ]; }
-nprocs_ge() { [ "$(nprocs "$1")" -ge "$2" ]; }
 # pids_of PATH: the sorted pids of PATH's subtree, on one line.
 pids_of() { vctx --json ps "$1" | sed -n 's/^ *"pid": \([0-9]*\),$/\1/p' | sort -n | tr '\n' ' '; }
 

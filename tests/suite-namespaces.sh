@@ -13,17 +13,6 @@ B=/vctx/bin
 cd /tmp || exit 1
 exec 2>/tmp/namespaces.stderr
 
-asnobody() { su -s /bin/sh nobody -c "$*"; }
-until_ok() {
-	_n=$1; shift
-	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-nprocs() { vctx --json ps "$1" 2>/dev/null | grep -c '"pid"'; }
-nprocs_ge() { [ "$(nprocs "$1")" -ge "$2" ]; }
 # ns_ino PATH TYPE: the inode vctx --json info PATH reports for TYPE.
 ns_ino() {
 	vctx --json info "$1" | tr -d ' \n' | sed 's/},{/}\n{/g' |

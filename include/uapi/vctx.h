@@ -216,12 +216,13 @@ struct vctx_checkpoint {
  * Events (VCTX_FEAT_EVENTS): read() on an open /dev/vctx returns whole
  * struct vctx_event records (EINVAL if the buffer holds none), oldest
  * first, each open file with its own cursor, which starts at the oldest
- * record kept (like the kernel log). With nothing to read, read() blocks,
+ * record kept that it can see (like the kernel log). With nothing to read, read() blocks,
  * or fails with EAGAIN under O_NONBLOCK; poll() reports POLLIN while
  * records are waiting. Event pids are host pids (the initial namespace). The module keeps the latest
  * VCTX_EVENTS_KEPT records; a reader that falls further behind gets one
- * VCTX_EVENT_OVERFLOW record saying how many it lost, never blocks the
- * kernel. A reader sees the events of contexts within its own subtree.
+ * VCTX_EVENT_OVERFLOW record saying how many it lost (records of contexts
+ * it cannot see included: they are gone before anyone can tell), never
+ * blocks the kernel. A reader sees the events of contexts within its own subtree.
  */
 #define VCTX_EVENTS_KEPT	1024
 

@@ -81,3 +81,24 @@ run_prog() {
 	sed 's/^/    /' "$T_OUT"
 	if [ "$rc" -eq 0 ]; then t_ok "$d"; else t_notok "$d"; fi
 }
+
+# ---- shared helpers for the suites ----
+
+# asnobody CMD...: runs CMD as the unprivileged user nobody.
+asnobody() { su -s /bin/sh nobody -c "$*"; }
+
+# until_ok TENTHS CMD...: polls CMD every 0.1 s until it succeeds; false if
+# it still fails after TENTHS tries.
+until_ok() {
+	_n=$1; shift
+	while ! "$@" >/dev/null 2>&1; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# nprocs PATH: the processes of PATH's subtree, as vctx ps lists them.
+nprocs() { vctx --json ps "$1" 2>/dev/null | grep -c '"pid"'; }
+nprocs_is() { [ "$(nprocs "$1")" -eq "$2" ]; }
+nprocs_ge() { [ "$(nprocs "$1")" -ge "$2" ]; }
