@@ -87,6 +87,20 @@ check "sysinfo() load inside agrees with /proc/loadavg inside ($sl/65536 vs $fl)
 sp=$(sed -n 's/^procs //p' /tmp/b.si)
 rs=$(tail -n 1 /tmp/b.si | cut -d' ' -f4)
 check_eq "sysinfo() procs inside is the subtree's task count, as /proc/loadavg says" "$sp" "${rs#*/}"
+# vctx stat (from the host) shows the load and uptime the files show inside
+# (the load moves every 5 s: a reading that straddles a tick is retried).
+stat_agrees() {
+	vctx exec /p/busy -- sh -c 'cat /proc/loadavg /proc/uptime; true' >/tmp/b.files
+	vctx --json stat /p/busy | tr -d ' \n' >/tmp/b.stat
+	_fl=$(head -n 1 /tmp/b.files | cut -d' ' -f1)
+	_fu=$(sed -n 2p /tmp/b.files | cut -d' ' -f1)
+	_sl=$(sed 's/.*"loadavg":\[\([0-9.]*\),.*/\1/' /tmp/b.stat)
+	_su=$(sed 's/.*"uptime_ns":\([0-9]*\).*/\1/' /tmp/b.stat)
+	echo "    # inside: load $_fl uptime $_fu; vctx stat: load $_sl uptime_ns $_su"
+	holds '$1 - $2 < 0.011 && $2 - $1 < 0.011 && $4 / 1e9 >= $3 && $4 / 1e9 - $3 < 2' \
+		"$_fl" "$_sl" "$_fu" "$_su"
+}
+check "vctx stat shows the 1-min load and the uptime /proc shows inside" until_ok 5 stat_agrees
 vctx kill /p/busy >/dev/null
 out=$(vctx exec /v -- sh -c 'true & p=$!; wait; read l </proc/loadavg; echo "$p $l"')
 check_eq "the last field of /proc/loadavg is the latest pid of the subtree" \
