@@ -96,7 +96,7 @@ pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
         CHECKPOINT => stat_cmd::checkpoint(st, reader, &arg),
         SET_FLAGS => ns_ioctl::set_flags(st, &arg),
         SEAL => ns_ioctl::seal(st, &arg),
-        NS_SET => ns_ioctl::ns_set(st, &arg),
+        NS_SET => ns_ioctl::ns_set(st, reader, &arg),
         NS_GET => ns_ioctl::ns_get(st, &arg),
         NS_OPEN => ns_ioctl::ns_open(st, &arg),
         _ => Err(ENOTTY),

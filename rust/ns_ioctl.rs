@@ -8,6 +8,7 @@ use kernel::prelude::*;
 
 use crate::device::{lookup, require_admin, view};
 use crate::ioctl_arg::Arg;
+use crate::reader::Reader;
 use crate::namespaces::{self, COUNT};
 use crate::seal;
 use crate::state::State;
@@ -47,9 +48,10 @@ pub(crate) fn seal(st: &State, arg: &Arg) -> Result<isize> {
     Ok(0)
 }
 
-/// `VCTX_IOC_NS_SET`. Needs CAP_SYS_ADMIN; EPERM from inside the context
+/// `VCTX_IOC_NS_SET`. Needs CAP_SYS_ADMIN, of the caller or of whoever
+/// opened the file (`Reader::opened_by_admin`); EPERM from inside the context
 /// if it is sealed.
-pub(crate) fn ns_set(st: &State, arg: &Arg) -> Result<isize> {
+pub(crate) fn ns_set(st: &State, reader: &Reader, arg: &Arg) -> Result<isize> {
     let req: vctx_ns_set = arg.read()?;
     if req.flags != 0 || req.__pad != 0 || req.mask == 0 || req.mask & !VCTX_NS_ALL != 0 {
         return Err(EINVAL);
@@ -57,7 +59,9 @@ pub(crate) fn ns_set(st: &State, arg: &Arg) -> Result<isize> {
     if (0..COUNT).any(|t| req.mask & (1 << t) == 0 && req.fds[t] != 0) {
         return Err(EINVAL);
     }
-    require_admin()?;
+    if !(crate::task::capable_admin() || reader.opened_by_admin()) {
+        return Err(EPERM);
+    }
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
     seal::check_frozen(&st.lock.lock(), &view, &ctx)?;

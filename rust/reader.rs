@@ -25,6 +25,9 @@ const READ_BATCH: usize = 64;
 /// The state of one open file.
 pub(crate) struct Reader {
     st: LockedBy<ReaderState, Inner>,
+    /// Whoever opened the file had CAP_SYS_ADMIN (in the initial user
+    /// namespace) then: see [`Reader::opened_by_admin`].
+    admin_at_open: bool,
 }
 
 struct ReaderState {
@@ -44,7 +47,18 @@ impl Reader {
             inner.events.first_visible(&view)
         };
         let st = LockedBy::new(&state.lock, ReaderState { cursor, windows: KVec::new() });
-        Ok(KBox::new(Self { st }, GFP_KERNEL)?)
+        let admin_at_open = crate::task::capable_admin();
+        Ok(KBox::new(Self { st, admin_at_open }, GFP_KERNEL)?)
+    }
+
+    /// Whether the file was opened with CAP_SYS_ADMIN. Recording
+    /// namespaces accepts that in place of the caller's own capability,
+    /// the way a privilege is checked against a file's opener elsewhere in
+    /// the kernel (`file_ns_capable()`): a process that opened
+    /// `/dev/vctx` as root and then entered a new user namespace (losing
+    /// the capability in the initial one) can still record it.
+    pub(crate) fn opened_by_admin(&self) -> bool {
+        self.admin_at_open
     }
 
     /// This reader's identity in windows.

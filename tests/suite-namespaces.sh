@@ -110,8 +110,18 @@ vctx destroy /held
 check "the module holds nothing: counts as before" until_ok 100 sh -c "[ \"\$($B/ns_abi count)\" = \"$COUNT0\" ]"
 
 # The other types: user (root mapped to root), cgroup, time.
-check_fail "exec --ns user: refused clearly (not supported yet)" 'not supported yet' \
-	vctx exec -p --ns user,uts --hostname u1 /u -- true
+vctx exec -p --ns user,uts --hostname u1 /u -- sh -c \
+	'echo "$(id -u) $(hostname) $(stat -L -c %i /proc/self/ns/user)"; sleep 1000' >/tmp/u.out &
+upid=$!
+until_ok 100 grep -q . /tmp/u.out
+check_out "exec --ns user,uts: root inside, mapped; the host name set in its uts" '^0 u1 ' cat /tmp/u.out
+uino=$(cut -d' ' -f3 /tmp/u.out)
+check_eq "the context holds that user namespace" "$(ns_ino /u user)" "$uino"
+check "it is not the host's user namespace" [ "$uino" != "$(pino 1 user)" ]
+check_out "a second exec joins it (same user namespace, host name u1)" "^$uino u1\$" \
+	vctx exec /u -- sh -c 'echo "$(stat -L -c %i /proc/self/ns/user) $(hostname)"'
+vctx kill -s KILL /u >/dev/null 2>&1
+wait $upid 2>/dev/null
 check_out "exec --ns cgroup,time: runs (as a child, for the time namespace)" '^ok$' \
 	vctx exec -p --ns cgroup,time /t -- echo ok
 vctx destroy /u; vctx destroy /t

@@ -169,15 +169,10 @@ pub fn setup(
         });
     }
     let has = |flag: i32| req.create.iter().any(|t| t.clone_flag == flag);
-    if has(libc::CLONE_NEWUSER) {
-        // After unshare(CLONE_NEWUSER) this process has no CAP_SYS_ADMIN in
-        // the initial user namespace any more, which recording needs: it
-        // would take a privileged parent to record them (not done yet).
-        bail!(
-            "--ns user: creating a user namespace is not supported yet (joining one a \
-             context holds is)"
-        );
-    }
+    // With a new user namespace this process has no CAP_SYS_ADMIN in the
+    // initial one once it has unshared; recording still works because
+    // `device` was opened before, with it (the module accepts the opener's
+    // privilege for VCTX_IOC_NS_SET).
     if req.hostname.is_some() && !has(libc::CLONE_NEWUTS) {
         bail!("--hostname needs a new uts namespace (--ns uts,...)");
     }
