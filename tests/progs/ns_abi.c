@@ -155,17 +155,27 @@ static void unprivileged(void)
 		struct vctx_ns_get g;
 		struct vctx_ns_open o;
 		int ok = setgid(65534) == 0 && setuid(65534) == 0;
+		int root_fd = fd;
 
+		/* Its own file, opened without privilege. */
+		fd = open("/dev/vctx", O_RDWR | O_CLOEXEC);
+		ok = ok && fd >= 0;
 		ok = ok && set_flags("/nsabi", VCTX_CTX_EPHEMERAL, 0) == -1 && errno == EPERM;
 		ok = ok && seal("/nsabi") == -1 && errno == EPERM;
 		ok = ok && ns_set1("/nsabi", VCTX_NS_UTS, 0) == -1 && errno == EPERM;
 		ok = ok && ns_open("/nsabi", VCTX_NS_UTS, &o) == -1 && errno == EPERM;
 		ok = ok && ns_get("/nsabi", &g) == 0;
+		/* The file root opened carries root's right to NS_SET (only):
+		 * the call gets past the permission check to the bad fd. */
+		fd = root_fd;
+		ok = ok && ns_set1("/nsabi", VCTX_NS_UTS, 0) == -1 && errno != EPERM;
+		ok = ok && seal("/nsabi") == -1 && errno == EPERM;
 		_exit(ok ? 0 : 1);
 	}
 	EXPECT(p > 0 && waitpid(p, &status, 0) == p && WIFEXITED(status) &&
 	       WEXITSTATUS(status) == 0,
-	       "as nobody: SET_FLAGS, SEAL, NS_SET, NS_OPEN are EPERM; NS_GET works");
+	       "as nobody: SET_FLAGS, SEAL, NS_SET, NS_OPEN are EPERM; NS_GET works; "
+	       "a file root opened still passes NS_SET's permission check");
 }
 
 int main(int argc, char **argv)
