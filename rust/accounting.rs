@@ -15,7 +15,7 @@
 //! address spaces (each counted once) and its peak is the highest level
 //! seen by a reading or by the sampler (`sample`).
 
-use kernel::{prelude::*, sync::Arc};
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 use crate::context::Context;
 use crate::limits::{self, Limit, Window};
@@ -154,7 +154,7 @@ pub(crate) fn note_rss(inner: &mut Inner, ctx: &Context, own: u64, sub: u64) {
 }
 
 /// Address spaces of members: `(mm, pages, context id)`.
-pub(crate) type RssList = KVec<(u64, u64, u64)>;
+pub(crate) type RssList = KVVec<(u64, u64, u64)>;
 
 /// The address spaces of the members in `within`'s subtree. Read without
 /// the state lock (it takes `task_lock()`, see `Raw::rss_of`): the member
@@ -163,7 +163,7 @@ pub(crate) type RssList = KVec<(u64, u64, u64)>;
 pub(crate) fn gather_rss(state: &State, within: &Context) -> Result<RssList> {
     let pids = loop {
         let n = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
-        let mut pids: KVec<(PidRef, u64)> = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mut pids: KVVec<(PidRef, u64)> = KVVec::with_capacity(n, GFP_KERNEL)?;
         let inner = state.lock.lock();
         if !fits_n(&inner, n) {
             continue;
@@ -176,7 +176,7 @@ pub(crate) fn gather_rss(state: &State, within: &Context) -> Result<RssList> {
         drop(inner);
         break pids;
     };
-    let mut out = KVec::with_capacity(pids.len(), GFP_KERNEL)?;
+    let mut out = KVVec::with_capacity(pids.len(), GFP_KERNEL)?;
     for (pid, id) in pids.iter() {
         if let Some((mm, pages)) = Raw::rss_of(pid) {
             let _ = out.push_within_capacity((mm, pages, *id));

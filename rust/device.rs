@@ -8,6 +8,7 @@
 //! own context; permission is checked per command.
 
 use kernel::{
+    alloc::KVVec,
     ioctl::{_IOC_SIZE, _IOW, _IOWR},
     prelude::*,
     sync::Arc,
@@ -167,11 +168,11 @@ fn write_entries<T: AsBytes>(addr: u64, entry_size: u32, entries: &[T]) -> Resul
 fn filled<T>(
     st: &State,
     size: impl Fn(&Inner) -> usize,
-    fill: impl Fn(&Inner, &mut KVec<T>) -> Result,
-) -> Result<KVec<T>> {
+    fill: impl Fn(&Inner, &mut KVVec<T>) -> Result,
+) -> Result<KVVec<T>> {
     loop {
         let n = size(&st.lock.lock());
-        let mut out = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
         match fill(&st.lock.lock(), &mut out) {
             Ok(()) => return Ok(out),
             Err(e) if e == EAGAIN => continue,

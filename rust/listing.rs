@@ -7,7 +7,7 @@
 //! it, and filled under it again; if the tree grew in between, the caller
 //! retries (`Err(EAGAIN)` inside, never seen by userspace).
 
-use kernel::{prelude::*, sync::Arc};
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 use crate::context::Context;
 use crate::state::Inner;
@@ -77,7 +77,7 @@ pub(crate) fn fill(
     view: &Context,
     depth: u32,
     recursive: bool,
-    out: &mut KVec<vctx_entry>,
+    out: &mut KVVec<vctx_entry>,
 ) -> Result {
     out.push_within_capacity(entry(inner, ctx, view, depth))
         .map_err(|_| EAGAIN)?;
@@ -103,7 +103,7 @@ pub(crate) fn add_threads(inner: &Inner, entries: &mut [vctx_entry]) {
 
 /// Member processes of `ctx` (recursive: of its subtree), within the
 /// capacity of `out`; EAGAIN if they do not fit.
-pub(crate) fn pids(inner: &Inner, ctx: &Arc<Context>, recursive: bool, out: &mut KVec<vctx_pid_entry>) -> Result {
+pub(crate) fn pids(inner: &Inner, ctx: &Arc<Context>, recursive: bool, out: &mut KVVec<vctx_pid_entry>) -> Result {
     for (key, m) in inner.members.iter() {
         let inside = if recursive {
             m.ctx.is_within(ctx)

@@ -200,7 +200,11 @@ fn add_io(total: &mut crate::usage::Io, io: &crate::usage::Io) {
 /// process create a task (`process`: a new process, else a thread)? Not
 /// while a kill runs on its context's subtree, nor beyond a limit. A task
 /// admitted under a limit is reserved until born (`pending.rs`).
-pub(crate) fn admit_fork(state: &State, child: usize, process: bool) -> Result {
+///
+/// Workers (io_uring, vhost) are created without the fork tracepoint, so
+/// their reservation would be released only when they are freed, maybe
+/// from a softirq: they are checked but not reserved (`reserve` false).
+pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool) -> Result {
     let key = task::current_key();
     let mut inner = state.lock.lock();
     let ctx = match inner.members.get(&key) {
@@ -210,7 +214,7 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool) -> Result {
     if registry::kill_in_progress(&inner, &ctx).is_some() {
         return Err(EAGAIN);
     }
-    if limits::admit_task(&mut inner, &ctx, process, &Who::current())? {
+    if limits::admit_task(&mut inner, &ctx, process, &Who::current())? && reserve {
         pending::reserve(state, &mut inner, child, &ctx, process)?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! context, or of every context of a subtree, each taken under one hold of
 //! the state lock.
 
-use kernel::{prelude::*, sync::Arc};
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 use crate::accounting::{self, NPROC, NTHREADS, RSS};
 use crate::context::Context;
@@ -36,28 +36,29 @@ pub(crate) fn held_of(sub: &vctx_counters) -> [u64; RES] {
     h
 }
 
-/// Buffers for one snapshot, allocated without the lock.
+/// Buffers for one snapshot, allocated without the lock (`kvmalloc`: with
+/// 10,000 contexts the entries alone take 4.5 MB).
 pub(crate) struct Buffers {
-    ctxs: KVec<Arc<Context>>,
-    index: KVec<(u64, usize)>,
-    live: KVec<(Usage, u64)>,
-    pub(crate) out: KVec<vctx_snap_entry>,
+    ctxs: KVVec<Arc<Context>>,
+    index: KVVec<(u64, usize)>,
+    live: KVVec<(Usage, u64)>,
+    pub(crate) out: KVVec<vctx_snap_entry>,
 }
 
 impl Buffers {
     /// Room for `n` contexts.
     pub(crate) fn new(n: usize) -> Result<Self> {
         Ok(Self {
-            ctxs: KVec::with_capacity(n, GFP_KERNEL)?,
-            index: KVec::with_capacity(n, GFP_KERNEL)?,
-            live: KVec::with_capacity(n, GFP_KERNEL)?,
-            out: KVec::with_capacity(n, GFP_KERNEL)?,
+            ctxs: KVVec::with_capacity(n, GFP_KERNEL)?,
+            index: KVVec::with_capacity(n, GFP_KERNEL)?,
+            live: KVVec::with_capacity(n, GFP_KERNEL)?,
+            out: KVVec::with_capacity(n, GFP_KERNEL)?,
         })
     }
 }
 
 /// Appends `ctx`'s subtree, pre-order, children by name.
-fn walk(inner: &Inner, ctx: &Arc<Context>, out: &mut KVec<Arc<Context>>) -> Result {
+fn walk(inner: &Inner, ctx: &Arc<Context>, out: &mut KVVec<Arc<Context>>) -> Result {
     out.push_within_capacity(ctx.clone()).map_err(|_| EAGAIN)?;
     for child in ctx.st.access(inner).children.values() {
         walk(inner, child, out)?;

@@ -22,8 +22,26 @@ extern "C" {
     fn vctx_pid_task_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
     fn vctx_capable_admin() -> bool;
     fn vctx_task_comm(t: *mut bindings::task_struct, buf16: *mut u8);
+    fn vctx_task_is_worker(t: *mut bindings::task_struct) -> bool;
+    fn vctx_in_task() -> bool;
     fn vctx_task_pid(t: *mut bindings::task_struct) -> i32;
     fn vctx_task_tgid(t: *mut bindings::task_struct) -> i32;
+}
+
+/// Whether `t` is an io_uring or user (vhost) worker thread.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn is_worker(t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_task_is_worker(t) }
+}
+
+/// Whether the caller runs in task context (not in an interrupt or softirq).
+pub(crate) fn in_task() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { vctx_in_task() }
 }
 
 /// Copies `t`'s name (`comm`), NUL-padded, into `buf`.

@@ -13,7 +13,7 @@
 use kernel::{bindings, ffi::c_ulong, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{membership, state};
+use crate::{membership, state, task};
 
 ftrace_callback! {
     /// `security_task_alloc(task, clone_flags)`: -EAGAIN during a kill.
@@ -25,7 +25,10 @@ ftrace_callback! {
         // SAFETY: `fregs` are this invocation's registers.
         let call = unsafe { Call::new(fregs) };
         let process = call.arg(1) & bindings::CLONE_THREAD as c_ulong == 0;
-        if let Err(e) = membership::admit_fork(st, call.arg(0), process) {
+        let child = call.arg(0);
+        // SAFETY: arg 0 is the task being created, valid for the call.
+        let worker = unsafe { task::is_worker(child as *mut bindings::task_struct) };
+        if let Err(e) = membership::admit_fork(st, child, process, !worker) {
             call.fail(e);
         }
     }

@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/cputime.h>
@@ -142,6 +143,21 @@ notrace void vctx_task_io(struct task_struct *t, u64 *out4)
 notrace u64 vctx_exit_hiwater_rss(struct task_struct *t)
 {
 	return t->mm ? get_mm_hiwater_rss(t->mm) : 0;
+}
+
+/*
+ * Whether @t is an io_uring or user (vhost) worker: created by
+ * copy_process() without the fork tracepoint (see rust/pending.rs).
+ */
+notrace bool vctx_task_is_worker(struct task_struct *t)
+{
+	return t->flags & (PF_IO_WORKER | PF_USER_WORKER);
+}
+
+/* Whether we run in task context (not in an interrupt or softirq). */
+notrace bool vctx_in_task(void)
+{
+	return in_task();
 }
 
 notrace void vctx_task_comm(struct task_struct *t, char *buf16)

@@ -28,6 +28,8 @@ bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *out);
 u64 vctx_group_rss(struct pid *tgid, u64 *mm_id);
 u64 vctx_exit_hiwater_rss(struct task_struct *t);
 void vctx_task_io(struct task_struct *t, u64 *out4);
+bool vctx_task_is_worker(struct task_struct *t);
+bool vctx_in_task(void);
 void vctx_task_comm(struct task_struct *t, char *buf16);
 int vctx_task_pid(struct task_struct *t);
 int vctx_task_tgid(struct task_struct *t);

@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! `security_task_free(struct task_struct *task)`: called for every task
-//! freed, and on the error path of `copy_process()` for a task that was
-//! admitted but is never born. Releases its limit reservation
-//! (`pending.rs`). Observes only: the original always runs.
+//! freed (often from an RCU callback, in softirq context), and on the
+//! error path of `copy_process()`, in the forking task, for a task that
+//! was admitted but is never born. Only that second case has a limit
+//! reservation to release (`pending.rs`); the hook does nothing outside
+//! task context, where the state lock must not be taken. Observes only:
+//! the original always runs.
 
 use kernel::prelude::*;
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{pending, state};
+use crate::{pending, state, task};
 
 ftrace_callback! {
     /// `security_task_free(task)`: drop `task`'s reservation, if any.
     fn on_task_free(fregs) {
         let Some(st) = state::get() else { return };
-        if st.nr_pending.load(kernel::sync::atomic::Relaxed) == 0 {
+        // Tasks freed from a softirq (RCU) were born and have no
+        // reservation; the state lock is never taken there.
+        if st.nr_pending.load(kernel::sync::atomic::Relaxed) == 0 || !task::in_task() {
             return;
         }
         // SAFETY: `fregs` are this invocation's registers.
