@@ -286,15 +286,19 @@ fn list(st: &State, arg: &Arg) -> Result<isize> {
     let recursive = req.flags & VCTX_LIST_RECURSIVE != 0;
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
-    let entries = filled(
-        st,
-        |inner| listing::count(inner, &ctx, recursive),
-        |inner, out| {
-            listing::fill(inner, &ctx, &view, 0, recursive, out)?;
-            listing::add_threads(inner, out);
-            Ok(())
-        },
-    )?;
+    let entries = loop {
+        let n = listing::count(&st.lock.lock(), &ctx, recursive);
+        let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
+        let mut index = KVVec::with_capacity(n, GFP_KERNEL)?;
+        let inner = st.lock.lock();
+        match listing::fill(&inner, &ctx, &view, 0, recursive, &mut out) {
+            Ok(()) => {}
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
+        listing::add_threads(&inner, &mut out, &mut index);
+        break out;
+    };
     req.count = entries.len() as u32;
     answer_array(arg, &req, req.capacity, req.entries, req.entry_size, &entries)
 }
@@ -330,7 +334,7 @@ fn info(st: &State, arg: &Arg) -> Result<isize> {
     {
         let inner = st.lock.lock();
         req.entry = listing::entry(&inner, &ctx, &view, 0);
-        listing::add_threads(&inner, core::slice::from_mut(&mut req.entry));
+        req.entry.nr_threads = listing::threads_in(&inner, ctx.id);
         registry::path_of(&inner, &ctx, &view, &mut path)?;
     }
     req.path_len = path.len() as u32;

@@ -92,13 +92,35 @@ pub(crate) fn fill(
     Ok(())
 }
 
-/// Fills in the thread counts of `entries` from the member table.
-pub(crate) fn add_threads(inner: &Inner, entries: &mut [vctx_entry]) {
-    for (key, m) in inner.members.iter() {
-        if let Some(e) = entries.iter_mut().find(|e| e.id == m.ctx.id) {
-            e.nr_threads += threads_of(*key);
+/// Fills in the thread counts of `entries` from the member table: one
+/// pass over the members, each placed by a binary search in `index`
+/// (allocated by the caller with room for an entry per context), so that a
+/// listing of many contexts with many members stays O(members x log
+/// contexts) under the lock.
+pub(crate) fn add_threads(inner: &Inner, entries: &mut [vctx_entry], index: &mut KVVec<(u64, usize)>) {
+    index.clear();
+    for (i, e) in entries.iter().enumerate() {
+        if index.push_within_capacity((e.id, i)).is_err() {
+            // Not sized for these entries: cannot happen (same count).
+            return;
         }
     }
+    index.sort_unstable_by_key(|e| e.0);
+    for (key, m) in inner.members.iter() {
+        if let Ok(k) = index.binary_search_by_key(&m.ctx.id, |e| e.0) {
+            entries[index[k].1].nr_threads += threads_of(*key);
+        }
+    }
+}
+
+/// The threads of the member processes of the context whose id is `id`.
+pub(crate) fn threads_in(inner: &Inner, id: u64) -> u32 {
+    inner
+        .members
+        .iter()
+        .filter(|(_, m)| m.ctx.id == id)
+        .map(|(key, _)| threads_of(*key))
+        .sum()
 }
 
 /// Member processes of `ctx` (recursive: of its subtree), within the
