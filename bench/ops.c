@@ -213,15 +213,16 @@ static int op_info(const struct env *e, long n, double *ns, long *items)
 	return 0;
 }
 
-static int op_statioc(const struct env *e, long n, double *ns, long *items)
+/* Times @n calls of the path-taking ioctl wrapper @call on "/". */
+static int time_path_ioctl(int (*call)(int, const char *), const struct env *e,
+			   long n, double *ns)
 {
 	double t = now_ns();
 
-	(void)items;
 	if (!(e->features & VCTX_FEAT_ACCOUNTING))
 		return -EOPNOTSUPP;
 	for (long i = 0; i < n; i++) {
-		int rc = dev_stat(e->dev, "/");
+		int rc = call(e->dev, "/");
 
 		if (rc)
 			return rc;
@@ -230,21 +231,16 @@ static int op_statioc(const struct env *e, long n, double *ns, long *items)
 	return 0;
 }
 
+static int op_statioc(const struct env *e, long n, double *ns, long *items)
+{
+	(void)items;
+	return time_path_ioctl(dev_stat, e, n, ns);
+}
+
 static int op_snapshot(const struct env *e, long n, double *ns, long *items)
 {
-	double t = now_ns();
-
 	(void)items;
-	if (!(e->features & VCTX_FEAT_ACCOUNTING))
-		return -EOPNOTSUPP;
-	for (long i = 0; i < n; i++) {
-		int rc = dev_snapshot(e->dev, "/");
-
-		if (rc)
-			return rc;
-	}
-	*ns = now_ns() - t;
-	return 0;
+	return time_path_ioctl(dev_snapshot, e, n, ns);
 }
 
 /* /cd is created and destroyed below the worker's own context. */
