@@ -126,6 +126,19 @@ check_out "exec --ns cgroup,time: runs (as a child, for the time namespace)" '^o
 	vctx exec -p --ns cgroup,time /t -- echo ok
 vctx destroy /u; vctx destroy /t
 
+# The vctx parent of a pid-namespace container passes SIGTERM on to its
+# PID 1, as a service manager stopping the container expects. (The kernel
+# ignores a signal to a namespace's init that has no handler for it, even
+# from outside, SIGKILL apart: this PID 1 traps TERM, as services do.)
+vctx exec -p --ns pid,mnt /sig -- sh -c 'trap "exit 7" TERM; while :; do sleep 0.2; done' &
+sp=$!
+until_ok 100 nprocs_ge /sig 3
+kill -TERM $sp
+wait $sp
+check_eq "SIGTERM to the vctx parent reaches PID 1 (its trap exits 7)" "$?" 7
+check "and the container is empty" until_ok 50 nprocs_is /sig 0
+vctx destroy /sig
+
 # Held by the module alone (no process is in them): destroy and rmmod
 # release them.
 vctx create /keep

@@ -15,6 +15,7 @@ use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use anyhow::{Context as _, bail};
 use vctx_lib::{Device, Errno, NsType};
@@ -251,8 +252,37 @@ fn map_root(proc: &OwnedFd) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The child signals are forwarded to (0: none yet).
+static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
+
+/// The signals a supervisor is asked to pass on: what service managers
+/// send (SIGINT and SIGQUIT come from the terminal, which reaches the
+/// child itself).
+const FORWARDED: [libc::c_int; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1, libc::SIGUSR2];
+
+extern "C" fn forward(sig: libc::c_int) {
+    let pid = FORWARD_TO.load(Ordering::Relaxed);
+    if pid > 0 {
+        // SAFETY: kill(2) is async-signal-safe; `pid` is our child.
+        unsafe { libc::kill(pid, sig) };
+    }
+}
+
+/// From now on the signals in [`FORWARDED`] sent to this process go to
+/// `pid` instead (the command: PID 1 of the container, which a signal from
+/// the parent namespace reaches with its default action).
+fn forward_signals_to(pid: u32) {
+    FORWARD_TO.store(pid as i32, Ordering::Relaxed);
+    for sig in FORWARDED {
+        // SAFETY: `forward` is an async-signal-safe handler with the
+        // signature signal(2) expects.
+        unsafe { libc::signal(sig, forward as *const () as libc::sighandler_t) };
+    }
+}
+
 /// Runs `program` as a child (PID 1 of a new pid namespace, if one was
-/// made) and exits with its status (128 + signal if it was killed).
+/// made) and exits with its status (128 + signal if it was killed),
+/// passing on SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to it meanwhile.
 pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> anyhow::Result<()> {
     let mut cmd = Command::new(program);
     cmd.args(args);
@@ -275,8 +305,8 @@ pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> any
             });
         }
     }
-    let status = match cmd.status() {
-        Ok(s) => s,
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
         Err(err) if err.raw_os_error() == Some(libc::ENOMEM) => {
             bail!(
                 "cannot start a process in the context's pid namespace: its init (PID 1) has exited"
@@ -290,6 +320,8 @@ pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> any
             .into());
         }
     };
+    forward_signals_to(child.id());
+    let status = child.wait().context("waiting for the command")?;
     let code = status
         .code()
         .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
