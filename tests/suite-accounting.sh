@@ -352,6 +352,19 @@ check_out "top -n 2 prints two frames" '^CONTEXT' sh -c "vctx top -n 2 --interva
 reap $HP $CP
 cleanup /tp
 
+# ---------------------------------------------- simultaneous forks
+
+# 16 threads fork at the same instant, 10 rounds, against nproc 5: the
+# admitted forks are reserved until born, so together they never pass it.
+vctx create /race
+vctx limit /race nproc=5 >/dev/null
+vctx exec /race -- $B/forkrace 16 10 >/tmp/race.out 2>&1
+check_out "16 simultaneous forks against nproc 5: at most 5 processes at once" '^max 5$' cat /tmp/race.out
+check_out "... the other forks failed with EAGAIN, nothing else" '^eagain [1-9][0-9]* other 0$' cat /tmp/race.out
+check_eq "... and /race counted one failure per refused fork" \
+	"$(lim /race nproc failures)" "$(sed -n 's/^eagain \([0-9]*\) .*/\1/p' /tmp/race.out)"
+cleanup /race
+
 # ---------------------------------------------------------- the raw ABI
 
 run_prog "the accounting ioctls with bad input" $B/acct_abi
