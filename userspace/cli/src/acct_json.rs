@@ -5,50 +5,6 @@
 use serde::Serialize;
 use vctx_lib::{Counters, FinalRecord, Limit, Limits, Resource};
 
-/// `struct vctx_counters`, key for key.
-#[derive(Debug, Serialize)]
-pub struct CountersJson {
-    pub processes: u64,
-    pub threads: u64,
-    pub forks: u64,
-    pub execs: u64,
-    pub exits: u64,
-    pub cpu_user_ns: u64,
-    pub cpu_system_ns: u64,
-    pub rss_bytes: u64,
-    pub rss_peak_bytes: u64,
-    pub io_read_bytes: u64,
-    pub io_write_bytes: u64,
-    pub io_storage_read_bytes: u64,
-    pub io_storage_write_bytes: u64,
-    pub nvcsw: u64,
-    pub nivcsw: u64,
-    pub limit_hits: u64,
-}
-
-impl From<&Counters> for CountersJson {
-    fn from(c: &Counters) -> Self {
-        CountersJson {
-            processes: c.processes,
-            threads: c.threads,
-            forks: c.forks,
-            execs: c.execs,
-            exits: c.exits,
-            cpu_user_ns: c.cpu_user_ns,
-            cpu_system_ns: c.cpu_system_ns,
-            rss_bytes: c.rss_bytes,
-            rss_peak_bytes: c.rss_peak_bytes,
-            io_read_bytes: c.io_read_bytes,
-            io_write_bytes: c.io_write_bytes,
-            io_storage_read_bytes: c.io_storage_read_bytes,
-            io_storage_write_bytes: c.io_storage_write_bytes,
-            nvcsw: c.nvcsw,
-            nivcsw: c.nivcsw,
-            limit_hits: c.limit_hits,
-        }
-    }
-}
-
 /// A limit value: a number, or "max".
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
@@ -104,14 +60,14 @@ impl From<&Limits> for LimitsJson {
 /// The final record of `vctx wait`.
 #[derive(Debug, Serialize)]
 pub struct FinalJson {
-    pub totals: CountersJson,
+    pub totals: Counters,
     pub limits: LimitsJson,
 }
 
 impl From<&FinalRecord> for FinalJson {
     fn from(r: &FinalRecord) -> Self {
         FinalJson {
-            totals: (&r.totals).into(),
+            totals: r.totals,
             limits: (&r.limits).into(),
         }
     }
@@ -124,11 +80,11 @@ mod tests {
 
     #[test]
     fn counters_keys() {
-        let v = serde_json::to_value(CountersJson::from(&Counters {
+        let v = serde_json::to_value(Counters {
             forks: 3,
             io_write_bytes: 1 << 20,
             ..Default::default()
-        }))
+        })
         .unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         for key in [

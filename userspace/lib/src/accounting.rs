@@ -61,7 +61,9 @@ impl Resource {
 }
 
 /// `struct vctx_counters`: the figures of a context, "self" or "subtree".
+/// Serialized (feature `serde`) with the ABI's field names as keys.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Counters {
     pub processes: u64,
     pub threads: u64,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use vctx_lib::{Counters, Device, LOAD_ONE, Stat, ctx_flag_names};
 
-use crate::acct_json::{CountersJson, LimitsJson};
+use crate::acct_json::LimitsJson;
 use crate::commands::limit::limits_table;
 use crate::commands::ls::flags_cell;
 use crate::human;
@@ -30,8 +30,8 @@ struct StatJson {
     /// The limit peaks are since a checkpoint taken `window_ns` before.
     window_ns: Option<u64>,
     #[serde(rename = "self")]
-    self_: CountersJson,
-    subtree: CountersJson,
+    self_: Counters,
+    subtree: Counters,
     limits: LimitsJson,
 }
 
@@ -49,8 +49,8 @@ impl StatJson {
             nr_running: s.nr_running,
             last_pid: s.last_pid,
             window_ns: window.map(|w| u64::try_from(w.as_nanos()).unwrap_or(u64::MAX)),
-            self_: (&s.self_).into(),
-            subtree: (&s.subtree).into(),
+            self_: s.self_,
+            subtree: s.subtree,
             limits: (&s.limits).into(),
         }
     }
