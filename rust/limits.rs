@@ -100,23 +100,37 @@ fn note_failure(
 }
 
 /// May a task be created by a process of `ctx` (`process`: a new process,
-/// else a thread)? EAGAIN, with a failure counted, if not.
+/// else a thread)? EAGAIN, with a failure counted, if not. `who` names the
+/// task to blame, called only on a failure (admission is on the fork path).
 /// Returns whether a limit applies (the task needs a reservation).
-pub(crate) fn admit_task(inner: &mut Inner, ctx: &Arc<Context>, process: bool, who: &Who) -> Result<bool> {
+pub(crate) fn admit_task(inner: &mut Inner, ctx: &Arc<Context>, process: bool, who: &dyn Fn() -> Who) -> Result<bool> {
     grow(inner, ctx, None, u64::from(process), 1, who)
 }
 
 /// May a process with `threads` tasks move from `from` down into `to`?
-pub(crate) fn admit_move(inner: &mut Inner, from: &Context, to: &Arc<Context>, threads: u64, who: &Who) -> Result {
+pub(crate) fn admit_move(
+    inner: &mut Inner,
+    from: &Context,
+    to: &Arc<Context>,
+    threads: u64,
+    who: &dyn Fn() -> Who,
+) -> Result {
     grow(inner, to, Some(from), 1, threads, who).map(|_| ())
 }
 
 /// Checks that `ctx` and its ancestors (up to, not including, `upto`) can
 /// take `procs` more processes and `tasks` more tasks, counting admitted
 /// tasks not yet born. Returns whether any limit applied.
-fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u64, tasks: u64, who: &Who) -> Result<bool> {
+fn grow(
+    inner: &mut Inner,
+    ctx: &Arc<Context>,
+    upto: Option<&Context>,
+    procs: u64,
+    tasks: u64,
+    who: &dyn Fn() -> Who,
+) -> Result<bool> {
     let mut limited = false;
-    let mut cur = Some(ctx.clone());
+    let mut cur = Some(ctx);
     while let Some(c) = cur {
         if upto.is_some_and(|u| u.id == c.id) {
             break;
@@ -128,18 +142,18 @@ fn grow(inner: &mut Inner, ctx: &Arc<Context>, upto: Option<&Context>, procs: u6
         if procs > 0 && nproc != NONE {
             let want = u64::from(st.subtree_processes) + pprocs + procs;
             if want > nproc {
-                note_failure(inner, &c, ctx, NPROC, nproc, want, Some(who));
+                note_failure(inner, c, ctx, NPROC, nproc, want, Some(&who()));
                 return Err(EAGAIN);
             }
         }
         if nthreads != NONE {
-            let want = accounting::subtree_threads(inner, &c) + ptasks + tasks;
+            let want = accounting::subtree_threads(inner, c) + ptasks + tasks;
             if want > nthreads {
-                note_failure(inner, &c, ctx, NTHREADS, nthreads, want, Some(who));
+                note_failure(inner, c, ctx, NTHREADS, nthreads, want, Some(&who()));
                 return Err(EAGAIN);
             }
         }
-        cur = c.parent.clone();
+        cur = c.parent.as_ref();
     }
     Ok(limited)
 }

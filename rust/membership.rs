@@ -19,28 +19,34 @@ use crate::state::{self, Inner, Member, State};
 use crate::task::{self, GroupKey, PidRef, TaskRef};
 use crate::usage::{Raw, Usage};
 
-/// Counts a process joining `ctx`.
-fn account_join(inner: &mut Inner, ctx: &Context) {
+/// Counts a process joining `ctx` (`fork`: born there, else entered), in
+/// one walk up the ancestors.
+fn account_join(inner: &mut Inner, ctx: &Context, fork: bool) {
     let st = ctx.st.access_mut(inner);
     st.processes += 1;
     st.total_processes += 1;
+    st.acct.forks.own += u64::from(fork);
     for c in ctx.ancestors_and_self() {
         let st = c.st.access_mut(inner);
         st.subtree_processes += 1;
         st.emptied_ns = 0;
+        st.acct.forks.sub += u64::from(fork);
         let n = u64::from(st.subtree_processes);
         limits::observe_nproc(inner, c, n);
     }
 }
 
-/// Counts a process leaving `ctx`; true if some subtree became empty.
-fn account_leave(inner: &mut Inner, ctx: &Context, now: u64) -> bool {
+/// Counts a process leaving `ctx` (`exit`: it exited, else it moved down),
+/// in one walk up the ancestors; true if some subtree became empty.
+fn account_leave(inner: &mut Inner, ctx: &Context, now: u64, exit: bool) -> bool {
     let st = ctx.st.access_mut(inner);
     st.processes = st.processes.saturating_sub(1);
+    st.acct.exits.own += u64::from(exit);
     let mut emptied = false;
     for c in ctx.ancestors_and_self() {
         let st = c.st.access_mut(inner);
         st.subtree_processes = st.subtree_processes.saturating_sub(1);
+        st.acct.exits.sub += u64::from(exit);
         if st.subtree_processes == 0 && c.parent.is_some() {
             st.emptied_ns = now;
             emptied = true;
@@ -89,24 +95,25 @@ pub(crate) unsafe fn on_fork(
 ) {
     // SAFETY: valid tasks, by the function's contract.
     let (pkey, ckey) = unsafe { (task::group_key(parent), task::group_key(child)) };
-    let mut released = None;
-    if state.nr_pending.load(kernel::sync::atomic::Relaxed) != 0 {
-        let mut inner = state.lock.lock();
-        // Born: its reservation becomes the real thing (below, or, for a
-        // thread, its count in nr_threads).
-        released = pending::release(state, &mut inner, child as usize);
-    }
-    drop(released);
-    if pkey == ckey {
+    let pending = state.nr_pending.load(kernel::sync::atomic::Relaxed) != 0;
+    if pkey == ckey && !pending {
         return;
     }
+    let mut released = None;
     let mut signal = 0;
     let pid;
     {
         let mut inner = state.lock.lock();
-        let ctx = match inner.members.get(&pkey) {
-            Some(m) => m.ctx.clone(),
-            None => return,
+        if pending {
+            // Born: its reservation becomes the real thing (below, or, for
+            // a thread, its count in nr_threads).
+            released = pending::release(state, &mut inner, child as usize);
+        }
+        let member_ctx = if pkey == ckey { None } else { inner.members.get(&pkey).map(|m| m.ctx.clone()) };
+        let Some(ctx) = member_ctx else {
+            drop(inner);
+            drop(released);
+            return;
         };
         if let Some(sig) = registry::kill_in_progress(&inner, &ctx) {
             signal = sig;
@@ -118,8 +125,7 @@ pub(crate) unsafe fn on_fork(
         match inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC) {
             Ok(_) => {
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
-                account_join(&mut inner, &ctx);
-                accounting::bump(&mut inner, &ctx, |a| &mut a.forks);
+                account_join(&mut inner, &ctx, true);
                 crate::virt::record_fork(&inner, &ctx, pid.vnr());
             }
             Err(_) => {
@@ -128,6 +134,7 @@ pub(crate) unsafe fn on_fork(
             }
         }
     }
+    drop(released);
     if signal != 0 {
         pid.signal(signal);
     }
@@ -174,8 +181,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         add_io(&mut removed.dead_io, &io);
         accounting::fold_out(&mut inner, &mut removed);
         accounting::note_process_peak(&mut inner, &removed.ctx, hiwater);
-        accounting::bump(&mut inner, &removed.ctx, |a| &mut a.exits);
-        emptied = account_leave(&mut inner, &removed.ctx, state::now_ns());
+        emptied = account_leave(&mut inner, &removed.ctx, state::now_ns(), true);
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
             crate::namespaces::release_emptied(&mut inner, &removed.ctx, &mut released);
@@ -214,7 +220,7 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bo
     if registry::kill_in_progress(&inner, &ctx).is_some() {
         return Err(EAGAIN);
     }
-    if limits::admit_task(&mut inner, &ctx, process, &Who::current())? && reserve {
+    if limits::admit_task(&mut inner, &ctx, process, &Who::current)? && reserve {
         pending::reserve(state, &mut inner, child, &ctx, process)?;
     }
     Ok(())
@@ -272,8 +278,10 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
             return Ok(());
         }
         let threads = Raw::threads_of(&pid).unwrap_or(1);
-        // SAFETY: `target` holds a reference to a valid task.
-        let who = unsafe { Who::of(target.as_ptr()) };
+        let who = || {
+            // SAFETY: `target` holds a reference to a valid task.
+            unsafe { Who::of(target.as_ptr()) }
+        };
         limits::admit_move(&mut inner, &from, to, threads, &who)?;
         let now = state::now_ns();
         // What it used before is its old context's: fold it there, and
@@ -298,11 +306,11 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
         };
         inner.members.insert(slot.into_node(key, member));
         if let Some(o) = &old {
-            if account_leave(&mut inner, o, now) {
+            if account_leave(&mut inner, o, now, false) {
                 state.emptied.notify_all();
             }
         }
-        account_join(&mut inner, to);
+        account_join(&mut inner, to, false);
     }
     drop(old);
     Ok(())

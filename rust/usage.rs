@@ -22,11 +22,9 @@ pub(crate) struct Raw {
     pub(crate) nvcsw: u64,
     pub(crate) nivcsw: u64,
     pub(crate) threads: u64,
-    pub(crate) rss_pages: u64,
-    pub(crate) mm: u64,
 }
 
-const _: () = assert!(core::mem::size_of::<Raw>() == 12 * 8);
+const _: () = assert!(core::mem::size_of::<Raw>() == 10 * 8);
 
 extern "C" {
     fn vctx_group_usage(tgid: *mut core::ffi::c_void, out: *mut Raw) -> bool;

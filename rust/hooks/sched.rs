@@ -33,13 +33,14 @@ unsafe extern "C" fn fork_probe(
 
 /// # Safety
 ///
-/// Called by the tracepoint with a valid task.
+/// Called by the tracepoint, in the exiting task `p`.
 unsafe extern "C" fn exit_probe(_data: *mut c_void, p: *mut bindings::task_struct, group_dead: bool) {
     let Some(st) = state::get() else { return };
     if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
-    // SAFETY: the tracepoint passes a valid task.
+    // SAFETY: `sched_process_exit` fires in `do_exit()` of `p` itself
+    // (current), before `exit_mm()` (7.3: kernel/exit.c).
     unsafe { membership::on_exit(st, p, group_dead) };
 }
 

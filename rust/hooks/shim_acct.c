@@ -33,7 +33,7 @@
 
 #include "shim_acct.h"
 
-static_assert(sizeof(struct vctx_raw_usage) == 12 * sizeof(u64));
+static_assert(sizeof(struct vctx_raw_usage) == 10 * sizeof(u64));
 
 static notrace void vctx_sum_threads(struct task_struct *p, struct vctx_raw_usage *u)
 {

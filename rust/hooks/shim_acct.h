@@ -20,8 +20,6 @@ struct vctx_raw_usage {
 	u64 rchar, wchar, read_bytes, write_bytes;
 	u64 nvcsw, nivcsw;
 	u64 threads;		/* live tasks */
-	u64 rss_pages;		/* unused (vctx_group_rss()) */
-	u64 mm;			/* unused */
 };
 
 bool vctx_group_usage(struct pid *tgid, struct vctx_raw_usage *out);
