@@ -1,7 +1,7 @@
 //! Context paths as the CLI shows them: "/" for the caller's context,
 //! "/a/b" below it.
 
-use vctx_lib::Entry;
+use vctx_lib::{Entry, SnapEntry};
 
 /// The form the CLI sends and shows: a leading '/' and no trailing '/'
 /// ("web/app/" -> "/web/app", "" -> "/"). Empty components are kept
@@ -32,15 +32,39 @@ pub fn join(parent: &str, name: &str) -> String {
     }
 }
 
+/// An entry of a pre-order listing: a name at a depth.
+pub trait Preorder {
+    fn depth(&self) -> u32;
+    fn name(&self) -> &str;
+}
+
+impl Preorder for Entry {
+    fn depth(&self) -> u32 {
+        self.depth
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Preorder for SnapEntry {
+    fn depth(&self) -> u32 {
+        self.depth
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// The path of each entry of a pre-order listing (depth 0 is `base`).
-pub fn preorder_paths(entries: &[Entry], base: &str) -> Vec<String> {
+pub fn preorder_paths<E: Preorder>(entries: &[E], base: &str) -> Vec<String> {
     let mut stack: Vec<String> = Vec::new();
     entries
         .iter()
         .map(|e| {
-            stack.truncate(e.depth as usize);
+            stack.truncate(e.depth() as usize);
             let path = match stack.last() {
-                Some(parent) if e.depth > 0 => join(parent, &e.name),
+                Some(parent) if e.depth() > 0 => join(parent, e.name()),
                 _ => base.to_owned(),
             };
             stack.push(path.clone());

@@ -9,7 +9,7 @@ use serde::Serialize;
 use vctx_lib::{SnapEntry, Snapshot};
 
 use crate::human;
-use crate::paths::join;
+use crate::paths::preorder_paths;
 use crate::table::{Align, Table};
 use crate::treeview::{self, Node};
 
@@ -59,7 +59,7 @@ pub fn frame(prev: &Snapshot, cur: &Snapshot, base: &str, key: SortKey) -> Frame
     let dt = cur.now_ns.saturating_sub(prev.now_ns);
     let before: HashMap<u64, &SnapEntry> = prev.entries.iter().map(|e| (e.id, e)).collect();
     let per_sec = |delta: u64| (dt > 0).then(|| delta as f64 * 1e9 / dt as f64);
-    let paths = paths(&cur.entries, base);
+    let paths = preorder_paths(&cur.entries, base);
     let rows: Vec<Row> = cur
         .entries
         .iter()
@@ -101,23 +101,6 @@ pub fn frame(prev: &Snapshot, cur: &Snapshot, base: &str, key: SortKey) -> Frame
         contexts: order.into_iter().map(|i| rows[i].clone()).collect(),
         prefixes,
     }
-}
-
-/// The path of each entry of a pre-order snapshot.
-fn paths(entries: &[SnapEntry], base: &str) -> Vec<String> {
-    let mut stack: Vec<String> = Vec::new();
-    entries
-        .iter()
-        .map(|e| {
-            stack.truncate(e.depth as usize);
-            let path = match stack.last() {
-                Some(parent) if e.depth > 0 => join(parent, &e.name),
-                _ => base.to_owned(),
-            };
-            stack.push(path.clone());
-            path
-        })
-        .collect()
 }
 
 /// Sorts the children of every node by `key`, ties by name.
