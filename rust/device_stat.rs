@@ -10,7 +10,7 @@ use crate::accounting;
 use crate::ioctl_arg::Arg;
 use crate::limits;
 use crate::reader::Reader;
-use crate::snapshot::{self, Buffers};
+use crate::snapshot;
 use crate::state::{self, State};
 use crate::uapi::*;
 use crate::virt;
@@ -60,17 +60,7 @@ pub(super) fn snapshot(st: &State, arg: &Arg) -> Result<isize> {
     check_entry_size(req.entry_size)?;
     let view = view(st)?;
     let ctx = lookup(st, &view, &req.path)?;
-    let mut bufs = loop {
-        let mut rss = accounting::gather_rss(st, &ctx)?;
-        let n = crate::listing::count(&st.lock.lock(), &ctx, true);
-        let mut b = Buffers::new(n)?;
-        let mut inner = st.lock.lock();
-        match snapshot::take(&mut inner, &ctx, &view, &mut b, &mut rss) {
-            Ok(()) => break b,
-            Err(e) if e == EAGAIN => continue,
-            Err(e) => return Err(e),
-        }
-    };
+    let mut bufs = snapshot::take_fresh(st, &ctx, &view)?;
     req.now_ns = state::now_ns();
     req.count = bufs.out.len() as u32;
     let entries = core::mem::take(&mut bufs.out);

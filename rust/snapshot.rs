@@ -47,7 +47,7 @@ pub(crate) struct Buffers {
 
 impl Buffers {
     /// Room for `n` contexts.
-    pub(crate) fn new(n: usize) -> Result<Self> {
+    fn new(n: usize) -> Result<Self> {
         Ok(Self {
             ctxs: KVVec::with_capacity(n, GFP_KERNEL)?,
             index: KVVec::with_capacity(n, GFP_KERNEL)?,
@@ -69,7 +69,7 @@ fn walk(inner: &Inner, ctx: &Arc<Context>, out: &mut KVVec<Arc<Context>>) -> Res
 /// Takes the snapshot of `root`'s subtree as seen from `view` into
 /// `b.out`. EAGAIN if the buffers turn out too small (the caller retries).
 /// `rss` is [`accounting::gather_rss`] of `root`, taken just before.
-pub(crate) fn take(
+fn take(
     inner: &mut Inner,
     root: &Arc<Context>,
     view: &Context,
@@ -170,6 +170,23 @@ fn zeroed() -> vctx_snap_entry {
     unsafe { core::mem::zeroed() }
 }
 
+/// A snapshot of `root`'s subtree seen from `view`: buffers and address
+/// spaces gathered without the lock, the figures taken under one hold of
+/// it; again if the tree grew in between.
+pub(crate) fn take_fresh(state: &State, root: &Arc<Context>, view: &Context) -> Result<Buffers> {
+    loop {
+        let mut rss = accounting::gather_rss(state, root)?;
+        let n = crate::listing::count(&state.lock.lock(), root, true);
+        let mut b = Buffers::new(n)?;
+        let mut inner = state.lock.lock();
+        match take(&mut inner, root, view, &mut b, &mut rss) {
+            Ok(()) => return Ok(b),
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// The sampler's share (`sampler.rs`, every 5 s): one snapshot of the
 /// whole tree, for its side effects: RSS peaks and soft rss-limit
 /// crossings are recorded between readings too. Skipped while no process
@@ -179,18 +196,6 @@ pub(crate) fn sample(state: &State) {
         return;
     }
     let Ok(root) = state.lock.lock().root().cloned() else { return };
-    for _ in 0..4 {
-        let Ok(mut rss) = accounting::gather_rss(state, &root) else { return };
-        let n = crate::listing::count(&state.lock.lock(), &root, true);
-        let Ok(mut b) = Buffers::new(n) else { return };
-        let mut inner = state.lock.lock();
-        if snapshot_ok(take(&mut inner, &root, &root, &mut b, &mut rss)) {
-            return;
-        }
-    }
-}
-
-/// Whether a snapshot attempt is done (anything but "retry").
-fn snapshot_ok(r: Result) -> bool {
-    !matches!(r, Err(e) if e == EAGAIN)
+    // Nothing to report on failure (out of memory): the next tick retries.
+    let _ = take_fresh(state, &root, &root);
 }
