@@ -289,6 +289,9 @@ cleanup /r
 
 check_fail "limit of a missing context: no such context" 'no such context' vctx limit /nope nproc=1
 check_status 2 "limit nproc=lots: a usage error" vctx limit / nproc=lots
+check_status 2 "limit cpu=1 (no such resource): a usage error" vctx limit / cpu=1
+check_status 2 "limit rss=12Q (no such unit): a usage error" vctx limit / rss=12Q
+check_status 2 "top --sort mem (no such key): a usage error" vctx top --once --sort mem
 vctx create /np
 check_fail "nobody cannot set a limit: permission denied" 'permission denied' asnobody vctx limit /np nproc=5
 check_out "nobody can show limits" '^nproc ' asnobody vctx limit /np

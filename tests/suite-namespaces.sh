@@ -177,6 +177,9 @@ check "inside: a child may add namespaces" vctx exec /sealed -- vctx exec --ns u
 check_out "from the host: setting spectator works" 'spectator' vctx flags /sealed --set spectator
 check_out "from the host: clearing it works" '^sealed$' vctx flags /sealed --clear spectator
 check_fail "sealing needs CAP_SYS_ADMIN" 'permission denied' asnobody vctx seal /kid
+check_fail "changing flags needs CAP_SYS_ADMIN" 'permission denied' asnobody vctx flags /kid --set ephemeral
+check_fail "seal of a missing context: no such context" 'no such context' vctx seal /nope
+check_fail "flags --set bogus: unknown flag" 'unknown flag' vctx flags /kid --set bogus
 if features | grep -q '"limits"'; then
 	check "from the host: vctx limit /sealed nproc=100" vctx limit /sealed nproc=100
 	check_fail "inside: raising its limit is refused" 'permission denied' \
