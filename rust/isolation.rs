@@ -37,10 +37,11 @@ pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: 
     if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return true;
     }
-    // Outside task context (e.g. a USB completion calling
-    // security_task_kill()) `current` is whoever was interrupted, and the
-    // state lock must not be taken: no caller to filter.
-    if !task::in_task() {
+    // Outside task context (a USB completion calling security_task_kill())
+    // `current` is whoever was interrupted, and the state lock must not be
+    // taken: no caller to filter. The /proc hooks (See) always run in a
+    // task, so the per-pid readdir path skips the check.
+    if access == Access::Touch && !task::in_task() {
         return true;
     }
     let me = task::current_key();
