@@ -261,7 +261,8 @@ pub(crate) fn add_use(c: &mut vctx_counters, u: &Usage, threads: u64) {
 /// Resident memory of `ctx`'s subtree now, in bytes (each address space
 /// counted once).
 pub(crate) fn rss_bytes(state: &State, ctx: &Arc<Context>) -> u64 {
-    reading(state, ctx).map(|(_, sub)| sub.rss_bytes).unwrap_or(0)
+    // Only the address spaces: no need for the members' other figures.
+    gather_rss(state, ctx).map_or(0, |mut rss| distinct_rss(&mut rss, ctx.id).1)
 }
 
 /// One consistent reading of `ctx`: `(own, subtree)`.
