@@ -53,7 +53,7 @@ check: deps ## lints: module with CLIPPY=1, cargo clippy, shellcheck
 
 clean: ## remove build output of the module and the CLI (not the kernel)
 	rm -rf rust/generated userspace/target
-	rm -rf "$${VCTX_CACHE:-$$HOME/.cache/vctx}/module" "$${VCTX_CACHE:-$$HOME/.cache/vctx}/tests-bin"
+	. tools/lib.sh && rm -rf "$$VCTX_TREE_CACHE"
 
 distclean: clean ## also the cached kernel builds (not the source)
 	rm -rf "$${VCTX_CACHE:-$$HOME/.cache/vctx}/build"

@@ -8,7 +8,11 @@ KSRC=${KSRC:-$VCTX_CACHE/src/linux-source-7.3}
 KERNEL_PKG=linux-source-7.3
 KERNEL_SUITE=trixie-backports
 LLVM_SUFFIX=-19
-export VCTX_ROOT VCTX_CACHE KSRC
+# Build output of this checkout (module objects, test programs): one
+# directory per work tree, so clones and git worktrees share the cached
+# kernels without overwriting each other's module builds.
+VCTX_TREE_CACHE=$VCTX_CACHE/trees/$(printf '%s' "$VCTX_ROOT" | sha256sum | cut -c1-12)
+export VCTX_ROOT VCTX_CACHE KSRC VCTX_TREE_CACHE
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'vctx: %s\n' "$*" >&2; exit 1; }
