@@ -87,6 +87,21 @@ pub(crate) fn create(
     flags: u32,
     ctx_flags: u32,
 ) -> Result<Arc<Context>> {
+    create_with_caps(state, view, names, flags, ctx_flags, crate::caps::ALL)
+}
+
+/// [`create`] with a capability mask for the new context: its parent's,
+/// intersected with `caps` (parents created on the way get their parent's).
+/// The parent's mask is read under the lock that links the new context, so
+/// a concurrent narrowing of the parent is never missed.
+pub(crate) fn create_with_caps(
+    state: &State,
+    view: &Arc<Context>,
+    names: &[Name],
+    flags: u32,
+    ctx_flags: u32,
+    caps: u64,
+) -> Result<Arc<Context>> {
     let autoname = flags & VCTX_CREATE_AUTONAME != 0;
     if names.is_empty() && !autoname {
         return Err(EEXIST);
@@ -152,7 +167,11 @@ pub(crate) fn create(
         }
         let mut parent = anchor;
         let mut last = None;
-        for (ctx, slot) in chain.drain_all() {
+        let n = chain.len();
+        for (i, (ctx, slot)) in chain.drain_all().enumerate() {
+            let want_caps = if i + 1 == n { caps } else { crate::caps::ALL };
+            let mask = parent.st.access(&inner).caps & want_caps;
+            ctx.st.access_mut(&mut inner).caps = mask;
             let mut name = ctx.st.access(&inner).name;
             if name.as_bytes().is_empty() {
                 name = auto_name(ctx.id)?;
