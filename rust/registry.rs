@@ -91,7 +91,8 @@ pub(crate) fn create(
 }
 
 /// [`create`] with a capability mask for the new context: its parent's,
-/// intersected with `caps` (parents created on the way get their parent's).
+/// intersected with `caps` (and so for parents created on the way: every
+/// context this call makes is within `caps`).
 /// The parent's mask is read under the lock that links the new context, so
 /// a concurrent narrowing of the parent is never missed.
 pub(crate) fn create_with_caps(
@@ -167,10 +168,8 @@ pub(crate) fn create_with_caps(
         }
         let mut parent = anchor;
         let mut last = None;
-        let n = chain.len();
-        for (i, (ctx, slot)) in chain.drain_all().enumerate() {
-            let want_caps = if i + 1 == n { caps } else { crate::caps::ALL };
-            let mask = parent.st.access(&inner).caps & want_caps;
+        for (ctx, slot) in chain.drain_all() {
+            let mask = parent.st.access(&inner).caps & caps;
             ctx.st.access_mut(&mut inner).caps = mask;
             let mut name = ctx.st.access(&inner).name;
             if name.as_bytes().is_empty() {

@@ -289,8 +289,8 @@ struct vctx_version {
  * capability mask is its parent's, intersected with caps if
  * VCTX_CREATE_CAPS is set (without it, as from a caller built before
  * VCTX_FEAT_CAPS, it keeps all of its parent's). Parents created on the
- * way (VCTX_CREATE_PARENTS) get their parent's mask. An existing context
- * (EXIST_OK) keeps its own.
+ * way (VCTX_CREATE_PARENTS) get the same intersection. An existing
+ * context (EXIST_OK) keeps its own.
  */
 struct vctx_create {
 	__u32 size;
