@@ -4,6 +4,7 @@
  * time of the loop alone (CLOCK_MONOTONIC), set-up excluded.
  */
 #define _GNU_SOURCE
+#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -198,6 +199,28 @@ static int op_getppid(const struct env *e, long n, double *ns, long *items)
 	return 0;
 }
 
+/*
+ * capset(2) of the caller's own capabilities: one security_capable() check
+ * per call (cap_capset() asks for CAP_SETPCAP), the path of vctx's
+ * capability-mask hook.
+ */
+static int op_capset(const struct env *e, long n, double *ns, long *items)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	double t;
+
+	(void)e; (void)items;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_capset, &h, d))
+			return -errno;
+	*ns = now_ns() - t;
+	return 0;
+}
+
 static int op_info(const struct env *e, long n, double *ns, long *items)
 {
 	double t = now_ns();
@@ -309,6 +332,7 @@ const struct op_desc ops[OP_COUNT] = {
 	[OP_SNAPSHOT] = { "ioctl_snapshot", "ioctl SNAPSHOT /",      1000, 1, op_snapshot },
 	[OP_CREATE]   = { "ctx_create_destroy", "context create+destroy", 500, 1, op_create },
 	[OP_ENTER]    = { "ctx_enter", "enter (one ioctl)",           100, 1, op_enter },
+	[OP_CAPSET]   = { "capset", "capset (a capability check)", 20000, 0, op_capset },
 };
 
 long iterations(enum op o, double div)

@@ -30,6 +30,8 @@ static const struct {
 	{ "fork: limited / cgroup_pids (target <= 1)", CFG_LIMITED, OP_FORK, CFG_CGROUP, OP_FORK },
 	{ "fork: cgroup_pids / unloaded", CFG_CGROUP, OP_FORK, CFG_UNLOADED, OP_FORK },
 	{ "ioctl INFO / getppid (loaded)", CFG_LOADED, OP_INFO, CFG_LOADED, OP_GETPPID },
+	{ "capset: loaded / unloaded (the capable hook)", CFG_LOADED, OP_CAPSET, CFG_UNLOADED, OP_CAPSET },
+	{ "capset: nested3 / unloaded", CFG_NESTED, OP_CAPSET, CFG_UNLOADED, OP_CAPSET },
 };
 
 static const int scale_ops[] = { OP_FORK, OP_READDIR, OP_STAT, OP_INFO, OP_CREATE, OP_ENTER };

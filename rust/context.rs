@@ -59,6 +59,11 @@ pub(crate) struct CtxState {
     pub(crate) ns: Option<KBox<crate::namespaces::NsSet>>,
     /// The subtree's load average and latest pid (`virt.rs`).
     pub(crate) load: crate::virt::Load,
+    /// The capability mask (`caps.rs`): within the parent's.
+    pub(crate) caps: u64,
+    /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `reboot.rs`),
+    /// 0 if not by reboot(2); cleared when a process joins it again.
+    pub(crate) end_reason: u32,
 }
 
 impl CtxState {
@@ -78,6 +83,8 @@ impl CtxState {
             acct: Acct::new(),
             ns: None,
             load: Default::default(),
+            caps: crate::caps::ALL,
+            end_reason: 0,
         }
     }
 

@@ -24,7 +24,7 @@ use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{accounting, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
+use crate::{accounting, caps, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
 
 #[path = "device_stat.rs"]
 mod stat_cmd;
@@ -58,6 +58,7 @@ const SEAL: u32 = cmd_id(_IOWR::<vctx_seal>(MAGIC, 0x11));
 const NS_SET: u32 = cmd_id(_IOW::<vctx_ns_set>(MAGIC, 0x12));
 const NS_GET: u32 = cmd_id(_IOWR::<vctx_ns_get>(MAGIC, 0x13));
 const NS_OPEN: u32 = cmd_id(_IOWR::<vctx_ns_open>(MAGIC, 0x14));
+const SET_CAPS: u32 = cmd_id(_IOWR::<vctx_set_caps>(MAGIC, 0x20));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -71,7 +72,9 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_EVENTS
     | VCTX_FEAT_VIRT
     | VCTX_FEAT_NAMESPACES
-    | VCTX_FEAT_SEAL) as u64;
+    | VCTX_FEAT_SEAL
+    | VCTX_FEAT_CAPS
+    | VCTX_FEAT_REBOOT) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
@@ -100,6 +103,7 @@ pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
         NS_SET => ns_ioctl::ns_set(st, reader, &arg),
         NS_GET => ns_ioctl::ns_get(st, &arg),
         NS_OPEN => ns_ioctl::ns_open(st, &arg),
+        SET_CAPS => set_caps(st, &arg),
         _ => Err(ENOTTY),
     }
 }
@@ -221,8 +225,10 @@ fn version(arg: &Arg) -> Result<isize> {
 
 /// `VCTX_IOC_CREATE`. Needs CAP_SYS_ADMIN.
 fn create(st: &State, arg: &Arg) -> Result<isize> {
-    let mut req: vctx_create = arg.read()?;
+    // `caps` came with VCTX_FEAT_CAPS.
+    let mut req: vctx_create = arg.read_grown(core::mem::offset_of!(vctx_create, caps))?;
     if req.flags & !VCTX_CREATE_FLAGS != 0
+        || (req.flags & VCTX_CREATE_CAPS == 0 && req.caps != 0)
         || req.ctx_flags & !VCTX_CTX_SETTABLE != 0
         || req.__pad != 0
         || req.id != 0
@@ -230,11 +236,14 @@ fn create(st: &State, arg: &Arg) -> Result<isize> {
     {
         return Err(EINVAL);
     }
+    let mask = if req.flags & VCTX_CREATE_CAPS != 0 { req.caps } else { caps::ALL };
+    caps::check_valid(mask)?;
     let names = read_path(&req.path)?;
     require_admin()?;
     let view = view(st)?;
     seal::check_create(st, &view, req.ctx_flags)?;
-    let ctx = registry::create(st, &view, &names, req.flags, req.ctx_flags)?;
+    caps::note_mask(st, mask);
+    let ctx = registry::create_with_caps(st, &view, &names, req.flags, req.ctx_flags, mask)?;
     req.id = ctx.id;
     let inner = st.lock.lock();
     ctx.st.access(&inner).name.to_abi(&mut req.name);
@@ -305,7 +314,9 @@ fn list(st: &State, arg: &Arg) -> Result<isize> {
 
 /// `VCTX_IOC_INFO`. Unprivileged within the caller's subtree.
 fn info(st: &State, arg: &Arg) -> Result<isize> {
-    let mut req: vctx_info = arg.read()?;
+    // `entry.caps` came with VCTX_FEAT_CAPS.
+    let mut req: vctx_info =
+        arg.read_grown(core::mem::offset_of!(vctx_info, entry) + core::mem::offset_of!(vctx_entry, caps))?;
     if req.flags & !VCTX_INFO_FLAGS != 0 || req.__pad != 0 || req.path_len != 0 {
         return Err(EINVAL);
     }
@@ -361,10 +372,38 @@ fn enter(st: &State, arg: &Arg) -> Result<isize> {
     let view = view(st)?;
     let to = lookup(st, &view, &req.path)?;
     let target = TaskRef::find(req.pid).ok_or(ESRCH)?;
+    let mask = to.st.access(&st.lock.lock()).caps;
     if !target.is_current_group() {
         require_admin()?;
+        // Another process's credentials cannot be changed from here: it
+        // may come in only if it holds nothing the mask lacks.
+        if target.group_caps() & !mask != 0 {
+            return Err(EPERM);
+        }
+        membership::enter(st, &view, &to, &target)?;
+        return Ok(0);
     }
+    // The caller's own thread is trimmed to the mask (its other threads,
+    // if any, are held to it by the capable hook). Prepared first, so that
+    // a failure leaves the caller where it was.
+    let creds = task::TrimmedCreds::prepare(mask)?;
     membership::enter(st, &view, &to, &target)?;
+    creds.commit();
+    Ok(0)
+}
+
+/// `VCTX_IOC_SET_CAPS`. Needs CAP_SYS_ADMIN, from above the context.
+fn set_caps(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_set_caps = arg.read()?;
+    if req.flags != 0 || req.old_caps != 0 {
+        return Err(EINVAL);
+    }
+    caps::check_valid(req.caps)?;
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    req.old_caps = caps::set(st, &view, &ctx, req.caps)?;
+    arg.write(&req)?;
     Ok(0)
 }
 
@@ -419,6 +458,8 @@ fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
         || req.id != 0
         || req.totals.as_bytes().iter().any(|&b| b != 0)
         || req.limits.iter().any(|l| l.as_bytes().iter().any(|&b| b != 0))
+        || req.reason != 0
+        || req.__pad != 0
     {
         return Err(EINVAL);
     }
@@ -446,6 +487,7 @@ fn wait_cmd(st: &State, arg: &Arg) -> Result<isize> {
     req.total_processes = listing::subtree_total(&inner, &ctx);
     req.totals = sub;
     req.limits = snapshot::limits_of(&inner, &ctx, snapshot::held_of(&sub), None);
+    req.reason = s.end_reason;
     drop(inner);
     arg.write(&req)?;
     Ok(0)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Limit events: a ring of the latest `VCTX_EVENTS_KEPT` records, under
-//! the state lock, read by every open file of `/dev/vctx` with its own
+//! Limit events (and the end of a context by reboot(2), `reboot.rs`): a
+//! ring of the latest `VCTX_EVENTS_KEPT` records, under the state lock, read by every open file of `/dev/vctx` with its own
 //! cursor (`reader.rs`). Emitting never blocks and never allocates: the
 //! oldest record is overwritten, and a reader that falls behind is told
 //! how many it lost.
@@ -137,6 +137,25 @@ impl Ring {
 fn zeroed() -> vctx_event {
     // SAFETY: `vctx_event` is plain integers and bytes: all-zero is valid.
     unsafe { core::mem::zeroed() }
+}
+
+/// Emits an event of `type_` (`VCTX_EVENT_REBOOT`, `VCTX_EVENT_HALT`)
+/// about `ctx`, caused by `who`, a process of `ctx`.
+pub(crate) fn emit_end(inner: &mut Inner, ctx: &Arc<Context>, type_: u32, who: &Who) {
+    let ev = vctx_event {
+        time_ns: state::now_ns(),
+        type_,
+        ctx_id: ctx.id,
+        origin_id: ctx.id,
+        pid: who.pid,
+        tgid: who.tgid,
+        comm: who.comm,
+        ..zeroed()
+    };
+    inner.events.push(ev, ctx.clone());
+    if let Some(st) = state::get() {
+        st.events_cv.notify_all();
+    }
 }
 
 /// Emits a limit event: `res` of `ctx` (limit `limit`) refused or saw

@@ -23,6 +23,9 @@
 //! | `loadavg_proc_show`           | ftrace     | `hooks/loadavg.rs`    |
 //! | `meminfo_proc_show`           | ftrace     | `hooks/meminfo.rs`    |
 //! | `__x64_sys_sysinfo`           | ftrace     | `hooks/sysinfo.rs`    |
+//! | `security_capable` (deny: mask) | ftrace   | `hooks/caps.rs`       |
+//! | `security_bprm_committing_creds` (trim) | ftrace | `hooks/caps.rs` |
+//! | `__x64_sys_reboot`            | ftrace     | `hooks/reboot.rs`     |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -31,12 +34,14 @@
 
 use kernel::prelude::*;
 
+mod caps;
 mod fork_admission;
 mod ftrace;
 mod guard;
 mod loadavg;
 mod meminfo;
 mod proc;
+mod reboot;
 mod sched;
 mod signal;
 mod task_free;
@@ -65,6 +70,10 @@ pub(crate) struct Hooks {
     meminfo: ftrace::FtraceHook,
     #[pin]
     sysinfo: ftrace::FtraceHook,
+    #[pin]
+    caps: caps::CapsHooks,
+    #[pin]
+    reboot: ftrace::FtraceHook,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     exec: tracepoint::Probe,
@@ -88,6 +97,8 @@ impl Hooks {
             loadavg <- loadavg::register(),
             meminfo <- meminfo::register(),
             sysinfo <- sysinfo::register(),
+            caps <- caps::CapsHooks::register(),
+            reboot <- reboot::register(),
         })
     }
 }

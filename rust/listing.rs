@@ -60,6 +60,7 @@ pub(crate) fn entry(inner: &Inner, ctx: &Context, view: &Context, depth: u32) ->
         subtree_processes: st.subtree_processes,
         total_processes: st.total_processes,
         name: [0; 64],
+        caps: st.caps,
     };
     if ctx.id != view.id {
         let mut name = [0u8; 64];

@@ -23,6 +23,10 @@ use crate::usage::{Raw, Usage};
 /// one walk up the ancestors.
 fn account_join(inner: &mut Inner, ctx: &Context, fork: bool) {
     let st = ctx.st.access_mut(inner);
+    if st.subtree_processes == 0 {
+        // It starts again: why it last ended is history.
+        st.end_reason = 0;
+    }
     st.processes += 1;
     st.total_processes += 1;
     st.acct.forks.own += u64::from(fork);

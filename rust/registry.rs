@@ -87,6 +87,22 @@ pub(crate) fn create(
     flags: u32,
     ctx_flags: u32,
 ) -> Result<Arc<Context>> {
+    create_with_caps(state, view, names, flags, ctx_flags, crate::caps::ALL)
+}
+
+/// [`create`] with a capability mask for the new context: its parent's,
+/// intersected with `caps` (and so for parents created on the way: every
+/// context this call makes is within `caps`).
+/// The parent's mask is read under the lock that links the new context, so
+/// a concurrent narrowing of the parent is never missed.
+pub(crate) fn create_with_caps(
+    state: &State,
+    view: &Arc<Context>,
+    names: &[Name],
+    flags: u32,
+    ctx_flags: u32,
+    caps: u64,
+) -> Result<Arc<Context>> {
     let autoname = flags & VCTX_CREATE_AUTONAME != 0;
     if names.is_empty() && !autoname {
         return Err(EEXIST);
@@ -153,6 +169,8 @@ pub(crate) fn create(
         let mut parent = anchor;
         let mut last = None;
         for (ctx, slot) in chain.drain_all() {
+            let mask = parent.st.access(&inner).caps & caps;
+            ctx.st.access_mut(&mut inner).caps = mask;
             let mut name = ctx.st.access(&inner).name;
             if name.as_bytes().is_empty() {
                 name = auto_name(ctx.id)?;

@@ -94,6 +94,10 @@ pub(crate) struct State {
     pub(crate) next_id: Atomic<u64>,
     /// Number of entries in `pending`, readable without the lock.
     pub(crate) nr_pending: Atomic<usize>,
+    /// The capabilities every context's mask holds (an upper bound on the
+    /// intersection: bits are cleared as masks are set, never put back):
+    /// the capable hook returns at once for these (`caps.rs`).
+    pub(crate) caps_floor: Atomic<u64>,
 }
 
 /// Where the hooks find the state: the address of the pinned [`State`], or
@@ -116,6 +120,7 @@ impl State {
             nr_members: Atomic::new(0),
             next_id: Atomic::new(1),
             nr_pending: Atomic::new(0),
+            caps_floor: Atomic::new(crate::caps::ALL),
         })
     }
 

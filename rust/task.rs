@@ -26,6 +26,10 @@ extern "C" {
     fn vctx_in_task() -> bool;
     fn vctx_task_pid(t: *mut bindings::task_struct) -> i32;
     fn vctx_task_tgid(t: *mut bindings::task_struct) -> i32;
+    fn vctx_group_caps(t: *mut bindings::task_struct) -> u64;
+    fn vctx_creds_trimmed(mask: u64) -> *mut bindings::cred;
+    fn vctx_creds_commit(c: *mut bindings::cred);
+    fn vctx_creds_abort(c: *mut bindings::cred);
 }
 
 /// Whether `t` is an io_uring or user (vhost) worker thread.
@@ -248,6 +252,13 @@ impl TaskRef {
         unsafe { PidRef::tgid_of(self.ptr) }
     }
 
+    /// The capabilities any of its threads holds (permitted or effective).
+    pub(crate) fn group_caps(&self) -> u64 {
+        // SAFETY: valid by the type invariant; the shim walks the threads
+        // under RCU.
+        unsafe { vctx_group_caps(self.ptr) }
+    }
+
     /// Whether this is the calling process.
     pub(crate) fn is_current_group(&self) -> bool {
         self.key() == current_key()
@@ -258,5 +269,47 @@ impl Drop for TaskRef {
     fn drop(&mut self) {
         // SAFETY: we own one reference, by the type invariant.
         unsafe { vctx_task_put(self.ptr) };
+    }
+}
+
+/// New credentials for the calling thread, its capabilities trimmed to a
+/// mask: installed by [`TrimmedCreds::commit`], dropped unused otherwise.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct cred` from `prepare_creds()` of the current task,
+/// neither committed nor aborted yet; the value never leaves the task.
+pub(crate) struct TrimmedCreds {
+    ptr: *mut bindings::cred,
+}
+
+impl TrimmedCreds {
+    /// Prepares a copy of the caller's credentials with every capability
+    /// set (bounding, permitted, effective, inheritable, ambient) within
+    /// `mask`.
+    pub(crate) fn prepare(mask: u64) -> kernel::error::Result<Self> {
+        // SAFETY: no preconditions; may sleep (ioctl context).
+        let ptr = unsafe { vctx_creds_trimmed(mask) };
+        if ptr.is_null() {
+            return Err(kernel::error::code::ENOMEM);
+        }
+        // INVARIANT: fresh from prepare_creds() of the current task.
+        Ok(Self { ptr })
+    }
+
+    /// Installs them as the calling thread's credentials.
+    pub(crate) fn commit(self) {
+        let ptr = self.ptr;
+        core::mem::forget(self);
+        // SAFETY: prepared by this task and not yet used, by the type
+        // invariant; commit_creds() takes over the reference.
+        unsafe { vctx_creds_commit(ptr) };
+    }
+}
+
+impl Drop for TrimmedCreds {
+    fn drop(&mut self) {
+        // SAFETY: prepared and unused, by the type invariant.
+        unsafe { vctx_creds_abort(self.ptr) };
     }
 }

@@ -19,6 +19,8 @@
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
 //! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
 //!   the namespaces a context holds, sealing, flag changes;
+//! - [`caps`]: capability masks, what a context's processes can hold;
+//! - [`reboot`]: reboot(2) inside a context ends the context;
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
 //!   attaches to kernel internals;
@@ -30,6 +32,7 @@
 use kernel::prelude::*;
 
 mod accounting;
+mod caps;
 mod chardev;
 mod context;
 mod device;
@@ -47,6 +50,7 @@ mod namespaces;
 mod ns_ioctl;
 mod pending;
 mod reader;
+mod reboot;
 mod registry;
 mod sampler;
 mod seal;

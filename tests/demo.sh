@@ -27,6 +27,10 @@ run vctx enter /web --pid "$pid"
 run vctx enter /db --pid "$pid"
 run vctx current --pid "$pid"
 
+say "Root inside a context is not root of the machine: its capability mask"
+run vctx caps /db
+run vctx exec /db -- sh -c 'grep -E "^Cap(Eff|Bnd)" /proc/self/status; hostname evil || true; rmmod vctx || true'
+
 say "Isolation: the host sees every process; /web sees only its own subtree"
 run sh -c 'ps | wc -l'
 run vctx exec /web -- ps

@@ -121,7 +121,8 @@ cleanup /fk
 # CPU: two burners wait in the root, are moved into /cpu (bringing none of
 # their past), then burn 800 ms each and sleep; compare with what /proc says
 # they used since the move.
-vctx create /cpu
+# enter --pid of host root processes: the mask must allow what they hold
+vctx create --caps all /cpu
 $B/burn 800 wait >/tmp/burn1.out &
 P1=$!
 $B/burn 800 wait >/tmp/burn2.out &
@@ -217,7 +218,7 @@ cleanup /h
 
 # ------------------------------------------------------------ limits
 
-vctx create /l
+vctx create --caps all /l
 vctx events --follow --json >/tmp/ev.json &
 EVP=$!
 sleep 0.5

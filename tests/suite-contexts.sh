@@ -124,7 +124,7 @@ vctx destroy /a/e >/dev/null 2>&1
 deep33=$(printf '/z%.0s' $(seq 33))
 check_fail "create -p 33 levels deep: too long" 'too long' vctx create -p "$deep33"
 check_fail "... and nothing of it was created" 'no such context' vctx info /z
-vctx create /d1
+vctx create --caps all /d1
 check_fail "inside /d1, create -p 32 levels (33 below the root): too long" 'too long' \
 	vctx exec /d1 -- vctx create -p "$(printf '/z%.0s' $(seq 32))"
 check_eq "... and nothing of it was created" "$(vctx --json ls /d1)" "[]"
@@ -152,7 +152,8 @@ clean_tree "create/destroy/rename"
 
 # ---------------------------------------- views, exec, fork inheritance
 
-vctx create -p /web/app/deep && vctx create /web/cache && vctx create /other
+# Root inside /web administers its subtree: it needs SYS_ADMIN in its mask.
+vctx create -p --caps all /web/app/deep && vctx create /web/cache && vctx create /other
 web=$(field /web id) app=$(field /web/app id)
 check_out "inside /web, vctx current prints /" '^/$' vctx exec /web -- vctx current
 check_out "inside /web, ls / lists /web's children (app)" '^app +[0-9]+ ' vctx exec /web -- vctx ls
@@ -259,7 +260,8 @@ check_eq "/cnt: processes 0 after the kill" "$(field /cnt processes)" 0
 check_eq "/cnt: total_processes stays 3" "$(field /cnt total_processes)" 3
 
 # A threaded process moved by enter takes all its threads.
-vctx create /thr
+# enter --pid of host root processes: the mask must allow what they hold
+vctx create --caps all /thr
 $B/threads 4 >/tmp/threads2.out &
 T=$!
 until_ok 50 grep -q ready /tmp/threads2.out
@@ -287,7 +289,8 @@ clean_tree "counts"
 
 # ------------------------------------------------------------------- enter
 
-vctx create -p /e/sub && vctx create /f
+# enter --pid of host root processes, and root inside moving others: all caps
+vctx create -p --caps all /e/sub && vctx create --caps all /f
 sleep 120 &
 P=$!
 check_out "a host process is in /" '^/$' vctx current --pid $P
@@ -404,7 +407,8 @@ clean_tree "wait"
 
 # ------------------------------------------------------------------- kill
 
-vctx create -p /k/sub
+# enter --pid of a host root process: all caps
+vctx create -p --caps all /k/sub
 vctx exec /k -- sleep 120 &
 K1=$!
 vctx exec /k/sub -- sleep 120 &
@@ -511,7 +515,7 @@ clean_tree "ctx_abi"
 stress_loop() {
 	_i=$1 _end=$2 _n=0 _bad=0
 	while [ "$(now_cs)" -lt "$_end" ]; do
-		vctx create -p /s$_i/x || _bad=$((_bad + 1))
+		vctx create -p --caps all /s$_i/x || _bad=$((_bad + 1))
 		vctx exec /s$_i/x -- sh -c 'for j in 1 2 3 4; do true & done; wait' || _bad=$((_bad + 1))
 		vctx exec --new /s$_i -- true || _bad=$((_bad + 1))
 		vctx exec /s$_i -- sh -c 'vctx exec /x -- true; true' || _bad=$((_bad + 1))

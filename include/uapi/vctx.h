@@ -53,6 +53,20 @@
 #define VCTX_FEAT_VIRT		(1ULL << 9)	/* virtualized /proc/{uptime,loadavg,meminfo}, sysinfo */
 #define VCTX_FEAT_NAMESPACES	(1ULL << 10)	/* contexts hold namespaces: NS_SET, NS_GET, NS_OPEN */
 #define VCTX_FEAT_SEAL		(1ULL << 11)	/* SEAL and SET_FLAGS */
+#define VCTX_FEAT_CAPS		(1ULL << 12)	/* capability masks: SET_CAPS, create and INFO caps */
+#define VCTX_FEAT_REBOOT	(1ULL << 13)	/* reboot(2) inside ends the context; wait reason */
+
+/*
+ * Capability masks (VCTX_FEAT_CAPS, Documentation/security.rst): a u64 of
+ * bits (1ULL << CAP_*) in the kernel's own numbering. What a member process
+ * can hold or use in the initial user namespace is within its context's
+ * mask; a context's mask is within its parent's. The root context (the
+ * host) has every capability. VCTX_CAPS_ALL is every capability this
+ * header knows (up to CAP_CHECKPOINT_RESTORE, 40); the module accepts the
+ * bits its kernel knows and rejects others with EINVAL.
+ */
+#define VCTX_CAPS_LAST		40
+#define VCTX_CAPS_ALL		((1ULL << (VCTX_CAPS_LAST + 1)) - 1)
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -228,6 +242,13 @@ struct vctx_checkpoint {
 
 #define VCTX_EVENT_LIMIT	1	/* a limit refused something (rss: was crossed) */
 #define VCTX_EVENT_OVERFLOW	2	/* this reader lost `lost` records before `seq` */
+/*
+ * VCTX_FEAT_REBOOT: a member called reboot(2) (RESTART, RESTART2: REBOOT;
+ * HALT, POWER_OFF: HALT) and its context (ctx_id) is being ended; pid,
+ * tgid and comm name the caller, resource and the figures are zero.
+ */
+#define VCTX_EVENT_REBOOT	3	/* "reboot requested" */
+#define VCTX_EVENT_HALT		4	/* "halt requested" */
 
 struct vctx_event {
 	__u64 seq;		/* 1, 2, ... since the module loaded */
@@ -259,9 +280,18 @@ struct vctx_version {
 #define VCTX_CREATE_PARENTS	(1U << 0)	/* create missing parents (mkdir -p) */
 #define VCTX_CREATE_AUTONAME	(1U << 1)	/* path names the parent; name is unnamed<id> */
 #define VCTX_CREATE_EXIST_OK	(1U << 2)	/* an existing context is not an error */
-#define VCTX_CREATE_FLAGS	(VCTX_CREATE_PARENTS | VCTX_CREATE_AUTONAME | VCTX_CREATE_EXIST_OK)
+#define VCTX_CREATE_CAPS	(1U << 3)	/* caps holds the new context's mask */
+#define VCTX_CREATE_FLAGS	(VCTX_CREATE_PARENTS | VCTX_CREATE_AUTONAME | \
+				 VCTX_CREATE_EXIST_OK | VCTX_CREATE_CAPS)
 
-/* VCTX_IOC_CREATE: create a context. Needs CAP_SYS_ADMIN. */
+/*
+ * VCTX_IOC_CREATE: create a context. Needs CAP_SYS_ADMIN. A new context's
+ * capability mask is its parent's, intersected with caps if
+ * VCTX_CREATE_CAPS is set (without it, as from a caller built before
+ * VCTX_FEAT_CAPS, it keeps all of its parent's). Parents created on the
+ * way (VCTX_CREATE_PARENTS) get the same intersection. An existing
+ * context (EXIST_OK) keeps its own.
+ */
 struct vctx_create {
 	__u32 size;
 	__u32 flags;		/* VCTX_CREATE_* */
@@ -270,6 +300,8 @@ struct vctx_create {
 	__u32 __pad;
 	__u64 id;		/* out: id of the (new or existing) context */
 	char name[VCTX_NAME_MAX + 1];	/* out: its name, NUL-terminated */
+	/* Since VCTX_FEAT_CAPS: */
+	__u64 caps;		/* in: with VCTX_CREATE_CAPS, bits within VCTX_CAPS_ALL */
 };
 
 /* VCTX_IOC_DESTROY: destroy an empty context with no children. CAP_SYS_ADMIN. */
@@ -304,6 +336,8 @@ struct vctx_entry {
 	__u32 subtree_processes; /* processes here and in all descendants */
 	__u64 total_processes;	/* processes that ever joined (fork or enter) */
 	char name[VCTX_NAME_MAX + 1];	/* "" for the caller's own root */
+	/* Since VCTX_FEAT_CAPS (an older, shorter entry does not get it): */
+	__u64 caps;		/* the context's capability mask */
 };
 
 /* vctx_list.flags */
@@ -429,6 +463,9 @@ struct vctx_wait {
 	/* Since VCTX_FEAT_ACCOUNTING: the final record of the subtree. */
 	struct vctx_counters totals;	/* out: lifetime totals (live figures 0) */
 	struct vctx_limit limits[VCTX_RES_COUNT];	/* out: lifetime peaks, failures */
+	/* Since VCTX_FEAT_REBOOT: */
+	__u32 reason;		/* out: 0, or VCTX_EVENT_REBOOT / VCTX_EVENT_HALT: why it last ended */
+	__u32 __pad;
 };
 
 /*
@@ -460,6 +497,26 @@ struct vctx_seal {
 	__u32 flags;		/* none defined: must be zero */
 	struct vctx_str path;
 	__u64 id;		/* out: the context */
+};
+
+/*
+ * VCTX_IOC_SET_CAPS (VCTX_FEAT_CAPS): replaces the capability mask of a
+ * context with caps, which must be within its parent's mask (EPERM
+ * otherwise) and within the bits the kernel knows (EINVAL). Narrowing
+ * narrows the whole subtree (a child keeps only what its parent has);
+ * widening widens this context only. Processes already inside keep the
+ * credentials they hold, but can no longer use a capability outside the
+ * new mask in the initial user namespace (EPERM), and an exec gains
+ * nothing beyond it. Needs CAP_SYS_ADMIN, from outside the context (the
+ * caller's own context or one above it: EPERM); a sealed context's mask
+ * is frozen (EPERM; narrowing an ancestor still narrows it).
+ */
+struct vctx_set_caps {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 caps;		/* in: the new mask */
+	__u64 old_caps;		/* out: the mask before */
 };
 
 /*
@@ -548,5 +605,7 @@ struct vctx_ns_open {
 #define VCTX_IOC_NS_GET		_IOWR(VCTX_IOC_MAGIC, 0x13, struct vctx_ns_get)
 #define VCTX_IOC_NS_OPEN	_IOWR(VCTX_IOC_MAGIC, 0x14, struct vctx_ns_open)
 /* Reserved: 0x15..0x1F namespaces, seal and flags. */
+#define VCTX_IOC_SET_CAPS	_IOWR(VCTX_IOC_MAGIC, 0x20, struct vctx_set_caps)
+/* Reserved: 0x21..0x27 capabilities. */
 
 #endif /* _UAPI_LINUX_VCTX_H */

@@ -192,6 +192,7 @@ VCTX_STUB(esrch, -ESRCH)
 VCTX_STUB(eagain, -EAGAIN)
 VCTX_STUB(enomem, -ENOMEM)
 VCTX_STUB(eperm, -EPERM)
+VCTX_STUB(einval, -EINVAL)
 
 /*
  * Make the hooked function return @ret without running: the ftrace
@@ -209,6 +210,7 @@ notrace bool vctx_fregs_return(struct ftrace_regs *fregs, long ret)
 	case -EAGAIN: stub = (unsigned long)vctx_stub_eagain; break;
 	case -ENOMEM: stub = (unsigned long)vctx_stub_enomem; break;
 	case -EPERM: stub = (unsigned long)vctx_stub_eperm; break;
+	case -EINVAL: stub = (unsigned long)vctx_stub_einval; break;
 	default: return false;
 	}
 	ftrace_regs_set_instruction_pointer(fregs, stub);

@@ -34,6 +34,23 @@ struct task_struct *vctx_proc_inode_task(void *inode);
 
 void vctx_tracepoint_sync(void);
 
+/* shim_caps.c: credentials and reboot(2). */
+struct cred;
+struct linux_binprm;
+struct pt_regs;
+struct user_namespace;
+u64 vctx_group_caps(struct task_struct *t);
+struct cred *vctx_creds_trimmed(u64 mask);
+void vctx_creds_commit(struct cred *c);
+void vctx_creds_abort(struct cred *c);
+void vctx_bprm_trim(const struct linux_binprm *bprm, u64 mask);
+bool vctx_cap_check_applies(const struct cred *cred, struct user_namespace *ns, int cap);
+void vctx_reboot_args(const struct pt_regs *regs, int *magic1, int *magic2, unsigned int *cmd);
+bool vctx_in_init_pid_ns(void);
+bool vctx_euid_is_root(void);
+void vctx_reboot_redirect(struct ftrace_regs *fregs);
+int vctx_reboot_spawn(void *data);
+
 /* shim_virt.c: the hooked functions a virtualized view replaces
  * (keep in step with rust/hooks/virt_redirect.rs). */
 #define VCTX_VIRT_UPTIME	0

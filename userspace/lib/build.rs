@@ -20,6 +20,7 @@ impl ParseCallbacks for MacroTypes {
             || name == "VCTX_ID_NONE"
             || name == "VCTX_LIMIT_NONE"
             || name.starts_with("VCTX_FEAT_")
+            || name == "VCTX_CAPS_ALL"
         {
             Some(IntKind::U64)
         } else if name.starts_with("VCTX_") {

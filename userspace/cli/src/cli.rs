@@ -84,6 +84,24 @@ pub enum Command {
         #[arg(long)]
         no_ns: bool,
     },
+    /// Show a context's capability mask, or change it (+CAP adds, -CAP
+    /// removes, a bare LIST as for --caps replaces it)
+    #[command(after_help = "\
+Names as in capabilities(7), any case, with or without CAP_: +SYS_ADMIN -net_raw.
+LIST: comma-separated names, 'all', 'default' or 'none', read left to right
+(default,-NET_RAW). A mask stays within the parent's; narrowing takes effect at once
+for processes inside (their next privileged call), and for the contexts below.")]
+    Caps {
+        /// The context
+        path: String,
+        /// Changes: +CAP, -CAP or a LIST
+        #[arg(
+            value_name = "CHANGE",
+            allow_hyphen_values = true,
+            trailing_var_arg = true
+        )]
+        changes: Vec<String>,
+    },
     /// End a context's setup phase: nothing inside it, root included, can
     /// loosen it any more (its ancestors still can)
     Seal {
@@ -173,8 +191,16 @@ pub struct CreateArgs {
     /// sysinfo instead of the context's own (inherited by contexts below)
     #[arg(long)]
     pub novirt: bool,
+    /// Its capability mask: 'default' (Docker's baseline without MKNOD), 'all',
+    /// 'none' or comma-separated names, read left to right (default,-NET_RAW)
+    #[arg(long, value_name = "LIST", default_value = "default", value_parser = capspec_list)]
+    pub caps: u64,
     /// The context to create
     pub path: String,
+}
+
+fn capspec_list(s: &str) -> anyhow::Result<u64> {
+    crate::capspec::parse_list(s)
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +228,10 @@ pub struct ExecArgs {
     /// Join only the context, not the namespaces it holds
     #[arg(long)]
     pub no_ns: bool,
+    /// With --create or --new: the new context's capability mask (as for
+    /// 'vctx create --caps'; default: 'default')
+    #[arg(long, value_name = "LIST", value_parser = capspec_list)]
+    pub caps: Option<u64>,
     /// The context to run in (with --new: the parent of the new context)
     pub path: String,
     /// The command and its arguments (put them after --)
@@ -274,6 +304,29 @@ mod tests {
         };
         assert_eq!((k.signal, k.then), (1, Some(9)));
         assert_eq!(k.grace, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn caps_arguments() {
+        let cli = Cli::parse_from(["vctx", "caps", "/a", "+SYS_ADMIN", "-NET_RAW"]);
+        let Command::Caps { path, changes } = cli.command else {
+            panic!("not caps")
+        };
+        assert_eq!(
+            (path.as_str(), changes),
+            ("/a", vec!["+SYS_ADMIN".to_owned(), "-NET_RAW".to_owned()])
+        );
+        let cli = Cli::parse_from(["vctx", "create", "/a"]);
+        let Command::Create(c) = cli.command else {
+            panic!("not create")
+        };
+        assert_eq!(c.caps, crate::capspec::default_mask());
+        let cli = Cli::parse_from(["vctx", "create", "--caps", "all", "/a"]);
+        let Command::Create(c) = cli.command else {
+            panic!("not create")
+        };
+        assert_eq!(c.caps, crate::capspec::ALL);
+        assert!(Cli::try_parse_from(["vctx", "create", "--caps", "bogus", "/a"]).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! 127 when `vctx exec` cannot execute its command).
 
 mod acct_json;
+mod capspec;
 mod cli;
 mod commands;
 mod duration;

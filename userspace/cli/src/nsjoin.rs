@@ -5,8 +5,9 @@
 //! involved, run the command as a child (the new namespace is for
 //! children only) and wait for it.
 //!
-//! Everything here runs in the single-threaded CLI after it has entered
-//! the context and before it executes the command.
+//! Everything here runs in the single-threaded CLI before it enters the
+//! context (entering trims its capabilities to the context's mask,
+//! `Documentation/security.rst`) and executes the command.
 
 use std::ffi::{CString, OsString};
 use std::fs::{self, File};
@@ -139,18 +140,16 @@ pub fn prepare(device: &Device, path: &str, req: &NsRequest<'_>) -> anyhow::Resu
     Ok(out)
 }
 
-/// After the caller entered `path`: joins the namespaces `prepared`
-/// opened, creates those of `req.create` and records them on the context.
-/// Returns how to start the command.
-///
-/// `path` is only for messages: once entered, the context is "/" to us.
+/// Before the caller enters `path`: joins the namespaces `prepared`
+/// opened, creates those of `req.create` and records them on the context
+/// (with the caller's own privileges, which entering trims to the
+/// context's mask). Returns how to start the command.
 pub fn setup(
     device: &Device,
     path: &str,
     prepared: Prepared,
     req: &NsRequest<'_>,
 ) -> anyhow::Result<Launch> {
-    let me = "/";
     let mut child = false;
     for (t, fd) in &prepared.join {
         let t = *t;
@@ -225,7 +224,7 @@ pub fn setup(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let borrowed: Vec<_> = files.iter().map(|(t, f)| (*t, f.as_fd())).collect();
-    device.ns_set(me, &borrowed)?;
+    device.ns_set(path, &borrowed)?;
     if has(libc::CLONE_NEWPID) || has(libc::CLONE_NEWTIME) {
         child = true;
     }
@@ -283,14 +282,27 @@ fn forward_signals_to(pid: u32) {
 /// Runs `program` as a child (PID 1 of a new pid namespace, if one was
 /// made) and exits with its status (128 + signal if it was killed),
 /// passing on SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to it meanwhile.
-pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> anyhow::Result<()> {
+///
+/// Neither is in the context yet: the child enters it (and so is trimmed to
+/// its capability mask) after mounting /proc, just before it executes
+/// `program`; this process enters it once the child runs.
+pub fn run_child(
+    device: Device,
+    path: &str,
+    program: &OsString,
+    args: &[OsString],
+    mount_proc: bool,
+) -> anyhow::Result<()> {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    if mount_proc {
-        // SAFETY: the closure only calls mount(2) on constant strings and
-        // reads errno: async-signal-safe, as pre_exec requires.
-        unsafe {
-            cmd.pre_exec(|| {
+    let child_device = Device::open_path(device.path())?;
+    let child_path = path.to_owned();
+    // SAFETY: the closure calls mount(2) on constant strings and one ioctl
+    // on an open descriptor, and reads errno: what a single-threaded
+    // program may do between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if mount_proc {
                 let r = libc::mount(
                     c"proc".as_ptr(),
                     c"/proc".as_ptr(),
@@ -301,9 +313,11 @@ pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> any
                 if r != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
-                Ok(())
-            });
-        }
+            }
+            child_device.enter(&child_path, 0).map_err(|e| {
+                std::io::Error::from_raw_os_error(e.errno().map_or(libc::EPERM, |e| e as i32))
+            })
+        });
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
@@ -321,6 +335,10 @@ pub fn run_child(program: &OsString, args: &[OsString], mount_proc: bool) -> any
         }
     };
     forward_signals_to(child.id());
+    if let Err(err) = device.enter(path, 0) {
+        eprintln!("vctx: {path}: this supervisor could not enter the context: {err}");
+    }
+    drop(device);
     let status = child.wait().context("waiting for the command")?;
     let code = status
         .code()

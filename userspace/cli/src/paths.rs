@@ -91,6 +91,7 @@ pub(crate) mod tests {
             subtree_processes: processes,
             total_processes: u64::from(processes),
             name: name.to_owned(),
+            caps: 0,
         }
     }
 

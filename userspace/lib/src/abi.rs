@@ -15,17 +15,17 @@ use core::mem::size_of;
 
 const _: () = assert!(size_of::<vctx_str>() == 16);
 const _: () = assert!(size_of::<vctx_version>() == 32);
-const _: () = assert!(size_of::<vctx_create>() == 104);
+const _: () = assert!(size_of::<vctx_create>() == 112);
 const _: () = assert!(size_of::<vctx_destroy>() == 24);
 const _: () = assert!(size_of::<vctx_rename>() == 88);
-const _: () = assert!(size_of::<vctx_entry>() == 120);
+const _: () = assert!(size_of::<vctx_entry>() == 128);
 const _: () = assert!(size_of::<vctx_list>() == 48);
-const _: () = assert!(size_of::<vctx_info>() == 168);
+const _: () = assert!(size_of::<vctx_info>() == 176);
 const _: () = assert!(size_of::<vctx_enter>() == 32);
 const _: () = assert!(size_of::<vctx_pid_entry>() == 16);
 const _: () = assert!(size_of::<vctx_pids>() == 48);
 const _: () = assert!(size_of::<vctx_kill>() == 48);
-const _: () = assert!(size_of::<vctx_wait>() == 280);
+const _: () = assert!(size_of::<vctx_wait>() == 288);
 const _: () = assert!(size_of::<vctx_counters>() == 128);
 const _: () = assert!(size_of::<vctx_limit>() == 32);
 const _: () = assert!(size_of::<vctx_stat>() == 440);
@@ -39,6 +39,7 @@ const _: () = assert!(size_of::<vctx_seal>() == 32);
 const _: () = assert!(size_of::<vctx_ns_set>() == 64);
 const _: () = assert!(size_of::<vctx_ns_get>() == 160);
 const _: () = assert!(size_of::<vctx_ns_open>() == 40);
+const _: () = assert!(size_of::<vctx_set_caps>() == 40);
 
 #[cfg(test)]
 mod tests;

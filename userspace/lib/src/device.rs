@@ -129,6 +129,7 @@ impl Device {
             flags: opts.flags(),
             path: vstr(path),
             ctx_flags: opts.ctx_flags(),
+            caps: opts.caps.unwrap_or(0),
             ..Default::default()
         };
         // SAFETY: self.fd is an open /dev/vctx; req is a valid vctx_create
@@ -357,7 +358,25 @@ impl Device {
             lifetime_ns: req.lifetime_ns,
             total_processes: req.total_processes,
             record: FinalRecord::from_wait(&req),
+            reason: req.reason,
         })
+    }
+
+    /// VCTX_IOC_SET_CAPS: gives `path` the capability mask `caps`; returns
+    /// the mask it had.
+    pub fn set_caps(&self, path: &str, caps: u64) -> Result<u64> {
+        check_path(path)?;
+        let mut req = abi::vctx_set_caps {
+            size: size::<abi::vctx_set_caps>(),
+            path: vstr(path),
+            caps,
+            ..Default::default()
+        };
+        // SAFETY: self.fd is an open /dev/vctx; req is a valid vctx_set_caps
+        // whose path points at `path`, borrowed for the whole call.
+        unsafe { ioctl::set_caps(self.fd(), &mut req) }
+            .map_err(|errno| self.failed(Op::SetCaps, path, errno))?;
+        Ok(req.old_caps)
     }
 
     fn failed(&self, op: Op, subject: impl Into<String>, errno: Errno) -> Error {

@@ -31,6 +31,7 @@ pub enum Op {
     NsSet,
     NsGet,
     NsOpen,
+    SetCaps,
 }
 
 impl Op {
@@ -57,6 +58,7 @@ impl Op {
             Op::NsSet => "record namespaces",
             Op::NsGet => "namespaces",
             Op::NsOpen => "open namespace",
+            Op::SetCaps => "set capabilities",
         }
     }
 
@@ -117,6 +119,11 @@ pub fn reason(op: Op, errno: Errno) -> String {
             "permission denied (needs CAP_SYS_ADMIN; inside a sealed context only its \
              ancestors can loosen it)"
         }
+        Errno::EPERM | Errno::EACCES if op == Op::SetCaps => {
+            "not permitted (needs CAP_SYS_ADMIN from outside the context; the mask must be \
+             within the parent's, and a sealed context's is frozen)"
+        }
+        Errno::EINVAL if op == Op::SetCaps => "capability unknown to the kernel",
         Errno::ENODATA if op == Op::NsOpen => "the context has no namespace of that type",
         Errno::EPERM | Errno::EACCES if op.needs_admin() => {
             "permission denied (needs CAP_SYS_ADMIN)"

@@ -34,6 +34,15 @@ pub enum EventKind {
     },
     /// This reader lost `lost` records before this one's `seq`.
     Overflow { lost: u64 },
+    /// A process of context `ctx_id` called reboot(2) (`halt`: HALT or
+    /// POWER_OFF, else RESTART): the context is being ended.
+    Ended {
+        halt: bool,
+        ctx_id: u64,
+        pid: i32,
+        tgid: i32,
+        comm: String,
+    },
     /// A record type this tool does not know.
     Unknown { kind: u32 },
 }
@@ -63,6 +72,13 @@ impl From<&abi::vctx_event> for Event {
                 comm: from_c_name(&e.comm),
             },
             abi::VCTX_EVENT_OVERFLOW => EventKind::Overflow { lost: e.lost },
+            abi::VCTX_EVENT_REBOOT | abi::VCTX_EVENT_HALT => EventKind::Ended {
+                halt: e.type_ == abi::VCTX_EVENT_HALT,
+                ctx_id: e.ctx_id,
+                pid: e.pid,
+                tgid: e.tgid,
+                comm: from_c_name(&e.comm),
+            },
             kind => EventKind::Unknown { kind },
         };
         Event {

@@ -16,6 +16,8 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_VIRT, "virt"),
     (abi::VCTX_FEAT_NAMESPACES, "namespaces"),
     (abi::VCTX_FEAT_SEAL, "seal"),
+    (abi::VCTX_FEAT_CAPS, "caps"),
+    (abi::VCTX_FEAT_REBOOT, "reboot"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
@@ -63,7 +65,8 @@ mod tests {
         assert_eq!(feature_names(0), Vec::<String>::new());
         assert_eq!(feature_names(0b100_0001), ["version", "accounting"]);
         assert_eq!(feature_names(0b1_1000_0000), ["limits", "events"]);
-        assert_eq!(feature_names(1 << 12), ["bit12"]);
+        assert_eq!(feature_names(1 << 12 | 1 << 13), ["caps", "reboot"]);
+        assert_eq!(feature_names(1 << 30), ["bit30"]);
         assert_eq!(feature_names(0b10_0000), ["isolation"]);
         assert_eq!(feature_names(1 << 9), ["virt"]);
     }

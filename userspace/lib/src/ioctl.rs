@@ -34,6 +34,7 @@ const NR_SEAL: u8 = 0x11;
 const NR_NS_SET: u8 = 0x12;
 const NR_NS_GET: u8 = 0x13;
 const NR_NS_OPEN: u8 = 0x14;
+const NR_SET_CAPS: u8 = 0x20;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -67,6 +68,7 @@ pub const VCTX_IOC_SEAL: u32 = iowr!(NR_SEAL, abi::vctx_seal);
 pub const VCTX_IOC_NS_SET: u32 = iow!(NR_NS_SET, abi::vctx_ns_set);
 pub const VCTX_IOC_NS_GET: u32 = iowr!(NR_NS_GET, abi::vctx_ns_get);
 pub const VCTX_IOC_NS_OPEN: u32 = iowr!(NR_NS_OPEN, abi::vctx_ns_open);
+pub const VCTX_IOC_SET_CAPS: u32 = iowr!(NR_SET_CAPS, abi::vctx_set_caps);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -87,6 +89,7 @@ ioctl_readwrite!(seal, MAGIC, NR_SEAL, abi::vctx_seal);
 ioctl_write_ptr!(ns_set, MAGIC, NR_NS_SET, abi::vctx_ns_set);
 ioctl_readwrite!(ns_get, MAGIC, NR_NS_GET, abi::vctx_ns_get);
 ioctl_readwrite!(ns_open, MAGIC, NR_NS_OPEN, abi::vctx_ns_open);
+ioctl_readwrite!(set_caps, MAGIC, NR_SET_CAPS, abi::vctx_set_caps);
 
 #[cfg(test)]
 mod tests {
@@ -114,6 +117,7 @@ mod tests {
         assert_eq!(VCTX_IOC_NS_SET, abi::VCTX_IOC_NS_SET);
         assert_eq!(VCTX_IOC_NS_GET, abi::VCTX_IOC_NS_GET);
         assert_eq!(VCTX_IOC_NS_OPEN, abi::VCTX_IOC_NS_OPEN);
+        assert_eq!(VCTX_IOC_SET_CAPS, abi::VCTX_IOC_SET_CAPS);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -124,15 +128,15 @@ mod tests {
         let w = |nr: u8, size: usize| request_code_write!(0xE7, nr, size) as u32;
         let expected = [
             (VCTX_IOC_VERSION, rw(0, 32), 0xC020_E700),
-            (VCTX_IOC_CREATE, rw(1, 104), 0xC068_E701),
+            (VCTX_IOC_CREATE, rw(1, 112), 0xC070_E701),
             (VCTX_IOC_DESTROY, w(2, 24), 0x4018_E702),
             (VCTX_IOC_RENAME, w(3, 88), 0x4058_E703),
             (VCTX_IOC_LIST, rw(4, 48), 0xC030_E704),
-            (VCTX_IOC_INFO, rw(5, 168), 0xC0A8_E705),
+            (VCTX_IOC_INFO, rw(5, 176), 0xC0B0_E705),
             (VCTX_IOC_ENTER, w(6, 32), 0x4020_E706),
             (VCTX_IOC_PIDS, rw(7, 48), 0xC030_E707),
             (VCTX_IOC_KILL, rw(8, 48), 0xC030_E708),
-            (VCTX_IOC_WAIT, rw(9, 280), 0xC118_E709),
+            (VCTX_IOC_WAIT, rw(9, 288), 0xC120_E709),
             (VCTX_IOC_STAT, rw(0x0A, 440), 0xC1B8_E70A),
             (VCTX_IOC_SNAPSHOT, rw(0x0B, 56), 0xC038_E70B),
             (VCTX_IOC_SET_LIMIT, w(0x0C, 56), 0x4038_E70C),
@@ -142,6 +146,7 @@ mod tests {
             (VCTX_IOC_NS_SET, w(0x12, 64), 0x4040_E712),
             (VCTX_IOC_NS_GET, rw(0x13, 160), 0xC0A0_E713),
             (VCTX_IOC_NS_OPEN, rw(0x14, 40), 0xC028_E714),
+            (VCTX_IOC_SET_CAPS, rw(0x20, 40), 0xC028_E720),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

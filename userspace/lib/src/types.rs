@@ -30,6 +30,9 @@ pub struct CreateOptions {
     pub spectator: bool,
     /// Shows the host's /proc views, not its own (VCTX_CTX_NOVIRT; inherited).
     pub novirt: bool,
+    /// The new context's capability mask (VCTX_CREATE_CAPS; intersected with
+    /// the parent's). `None`: all of the parent's.
+    pub caps: Option<u64>,
 }
 
 impl CreateOptions {
@@ -43,6 +46,9 @@ impl CreateOptions {
         }
         if self.autoname {
             flags |= abi::VCTX_CREATE_AUTONAME;
+        }
+        if self.caps.is_some() {
+            flags |= abi::VCTX_CREATE_CAPS;
         }
         flags
     }
@@ -92,6 +98,8 @@ pub struct Entry {
     pub total_processes: u64,
     /// "" for the caller's own root.
     pub name: String,
+    /// The capability mask (0 from a module without VCTX_FEAT_CAPS).
+    pub caps: u64,
 }
 
 impl From<&abi::vctx_entry> for Entry {
@@ -108,6 +116,7 @@ impl From<&abi::vctx_entry> for Entry {
             subtree_processes: e.subtree_processes,
             total_processes: e.total_processes,
             name: from_c_name(&e.name),
+            caps: e.caps,
         }
     }
 }
@@ -156,6 +165,9 @@ pub struct WaitReport {
     /// The subtree's lifetime totals, peaks and failures (all zero from a
     /// module without VCTX_FEAT_ACCOUNTING).
     pub record: FinalRecord,
+    /// Why it last ended: 0, or VCTX_EVENT_REBOOT / VCTX_EVENT_HALT
+    /// (VCTX_FEAT_REBOOT; 0 from an older module).
+    pub reason: u32,
 }
 
 #[cfg(test)]
@@ -198,6 +210,7 @@ mod tests {
             ephemeral: true,
             spectator: true,
             novirt: true,
+            caps: Some(0),
         };
         assert_eq!(all.flags(), abi::VCTX_CREATE_FLAGS);
         assert_eq!(all.ctx_flags(), abi::VCTX_CTX_SETTABLE);

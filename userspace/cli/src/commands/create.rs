@@ -1,4 +1,4 @@
-//! `vctx create [-p] [--ephemeral] [--spectator] [--novirt] PATH`.
+//! `vctx create [-p] [--ephemeral] [--spectator] [--novirt] [--caps LIST] PATH`.
 
 use serde::Serialize;
 use vctx_lib::{CreateOptions, Device};
@@ -22,6 +22,7 @@ pub fn run(args: &CreateArgs, json: bool) -> anyhow::Result<()> {
         ephemeral: args.ephemeral,
         spectator: args.spectator,
         novirt: args.novirt,
+        caps: Some(args.caps),
         ..Default::default()
     };
     let created = Device::open()?.create(&path, opts)?;

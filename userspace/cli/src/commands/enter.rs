@@ -19,13 +19,25 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
             ns: Vec::new(),
             hostname: None,
             no_ns,
+            caps: None,
             path: path.to_owned(),
             command: vec![shell],
         });
     };
     let path = normalize(path);
     let device = Device::open()?;
-    device.enter(&path, pid)?;
+    if let Err(err) = device.enter(&path, pid) {
+        if err.errno() == Some(vctx_lib::Errno::EPERM) {
+            if let Some(extra) = caps_beyond(&device, &path, pid) {
+                anyhow::bail!(
+                    "pid {pid} holds capabilities outside {path}'s mask ({extra}): it cannot \
+                     enter; start it inside with 'vctx exec {path} -- CMD' (trimmed to the \
+                     mask), or widen the mask with 'vctx caps {path} +CAP'"
+                );
+            }
+        }
+        return Err(err.into());
+    }
     if !no_ns && device.ns_get(&path).is_ok_and(|ns| ns.mask != 0) {
         eprintln!(
             "vctx: note: pid {pid} joined {path} but not its namespaces: a process can only \
@@ -33,4 +45,20 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The capabilities process `pid` holds (permitted or effective, as
+/// /proc/PID/status shows them) that the mask of `path` lacks, if any.
+fn caps_beyond(device: &Device, path: &str, pid: i32) -> Option<String> {
+    let mask = device.info(path).ok()?.entry.caps;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let held = ["CapPrm:", "CapEff:"]
+        .iter()
+        .filter_map(|key| {
+            let line = status.lines().find(|l| l.starts_with(key))?;
+            u64::from_str_radix(line[key.len()..].trim(), 16).ok()
+        })
+        .fold(0, |a, b| a | b);
+    let extra = held & !mask;
+    (extra != 0).then(|| crate::capspec::names(extra).join(","))
 }

@@ -21,6 +21,18 @@ struct EventJson<'a> {
     lost: Option<u64>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     limit: Option<LimitEventJson<'a>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    ended: Option<EndedJson<'a>>,
+}
+
+/// "reboot" and "halt" events: who asked, in which context.
+#[derive(Debug, Serialize)]
+struct EndedJson<'a> {
+    ctx_id: u64,
+    ctx_path: Option<&'a str>,
+    pid: i32,
+    tgid: i32,
+    comm: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,7 +98,24 @@ fn to_json<'a>(e: &'a Event, names: &'a Names) -> EventJson<'a> {
             }),
         ),
         EventKind::Overflow { lost } => ("overflow", Some(*lost), None),
+        EventKind::Ended { halt, .. } => (if *halt { "halt" } else { "reboot" }, None, None),
         EventKind::Unknown { .. } => ("unknown", None, None),
+    };
+    let ended = match &e.kind {
+        EventKind::Ended {
+            ctx_id,
+            pid,
+            tgid,
+            comm,
+            ..
+        } => Some(EndedJson {
+            ctx_id: *ctx_id,
+            ctx_path: names.get(ctx_id).map(String::as_str),
+            pid: *pid,
+            tgid: *tgid,
+            comm,
+        }),
+        _ => None,
     };
     EventJson {
         seq: e.seq,
@@ -94,6 +123,7 @@ fn to_json<'a>(e: &'a Event, names: &'a Names) -> EventJson<'a> {
         kind,
         lost,
         limit,
+        ended,
     }
 }
 
@@ -146,6 +176,19 @@ fn line(e: &Event, names: &Names) -> String {
         EventKind::Overflow { lost } => {
             format!("{time} overflow: {lost} events were lost (read faster)\n")
         }
+        EventKind::Ended {
+            halt,
+            ctx_id,
+            pid,
+            comm,
+            ..
+        } => {
+            let what = if *halt { "halt" } else { "reboot" };
+            format!(
+                "{time} {}: {what} requested (pid {pid} {comm}): ending the context\n",
+                name(ctx_id)
+            )
+        }
         EventKind::Unknown { kind } => format!("{time} unknown event type {kind}\n"),
     }
 }
@@ -156,6 +199,7 @@ fn print(events: &[Event], names: &mut Names, device: &Device, json: bool) -> an
         EventKind::Limit {
             ctx_id, origin_id, ..
         } => !names.contains_key(ctx_id) || !names.contains_key(origin_id),
+        EventKind::Ended { ctx_id, .. } => !names.contains_key(ctx_id),
         _ => false,
     });
     if unknown {

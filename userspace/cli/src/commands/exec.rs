@@ -8,6 +8,7 @@ use std::process::Command;
 
 use vctx_lib::{CreateOptions, Device, Errno, describe_errno};
 
+use crate::capspec;
 use crate::cli::ExecArgs;
 use crate::nsjoin::{self, Launch, NsRequest};
 use crate::paths::{join, normalize};
@@ -49,11 +50,13 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     };
     let mut path = normalize(&args.path);
     let device = Device::open()?;
-    let prepared;
+    // A context made here gets the default mask unless told otherwise.
+    let caps = Some(args.caps.unwrap_or_else(capspec::default_mask));
     if args.create {
         let opts = CreateOptions {
             parents: true,
             exist_ok: true,
+            caps,
             ..Default::default()
         };
         device.create(&path, opts)?;
@@ -62,31 +65,35 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         let opts = CreateOptions {
             autoname: true,
             ephemeral: true,
+            caps,
             ..Default::default()
         };
         let created = device.create(&path, opts)?;
         path = join(&path, &created.name);
-        let entered = nsjoin::prepare(&device, &path, &ns)
-            .and_then(|prepared| Ok((prepared, device.enter(&path, 0)?)));
-        match entered {
-            Ok((p, ())) => prepared = p,
-            Err(err) => {
+    }
+    // Namespaces are joined and made with the caller's own privileges,
+    // before entering: entering trims them to the context's mask.
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let launched = nsjoin::prepare(&device, &path, &ns)
+        .and_then(|prepared| nsjoin::setup(&device, &path, prepared, &ns))
+        .and_then(|launch| match launch {
+            Launch::Child { .. } => Ok(launch),
+            Launch::Exec => Ok(device.enter(&path, 0).map(|()| launch)?),
+        });
+    let launch = match launched {
+        Ok(l) => l,
+        Err(err) => {
+            if args.new {
                 // Never entered, it would never empty: do not leave it behind.
                 let _ = device.destroy(&path);
-                return Err(err);
             }
+            return Err(err);
         }
-    } else {
-        prepared = nsjoin::prepare(&device, &path, &ns)?;
-        device.enter(&path, 0)?;
-    }
-    let launch = nsjoin::setup(&device, &path, prepared, &ns)?;
-    drop(device);
-
-    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    };
     if let Launch::Child { mount_proc } = launch {
-        return nsjoin::run_child(program, rest, mount_proc);
+        return nsjoin::run_child(device, &path, program, rest, mount_proc);
     }
+    drop(device);
     // Searches PATH like execvp; returns only on failure.
     let err = Command::new(program).args(rest).exec();
     Err(ExecFailed {

@@ -28,6 +28,9 @@ struct InfoJson {
     #[serde(flatten)]
     entry: EntryJson<u32>,
     namespaces: Vec<NsJson>,
+    /// The capability mask (bits 1 << CAP_*) and its names.
+    caps: u64,
+    cap_names: Vec<String>,
 }
 
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
@@ -50,6 +53,8 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
         output::json(&InfoJson {
             entry: EntryJson::new(&info.entry, info.path.clone()),
             namespaces,
+            caps: info.entry.caps,
+            cap_names: crate::capspec::names(info.entry.caps),
         })
     } else {
         Ok(output::text(&render(&info, &ns, human::boottime_ns()))?)
@@ -85,6 +90,7 @@ fn render(info: &Info, ns: &Namespaces, now_ns: u64) -> String {
         ("threads", e.threads.to_string()),
         ("subtree processes", e.subtree_processes.to_string()),
         ("total processes", e.total_processes.to_string()),
+        ("caps", crate::capspec::describe(e.caps)),
     ];
     if ns.mask != 0 {
         rows.push(("namespaces", ns_cell(ns)));
@@ -118,7 +124,8 @@ mod tests {
              processes:         2\n\
              threads:           2\n\
              subtree processes: 5\n\
-             total processes:   40\n"
+             total processes:   40\n\
+             caps:              none\n"
         );
     }
 

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches.
 
+mod caps;
 mod create;
 mod current;
 mod destroy;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Current { pid } => current::run(pid, json),
         Command::Exec(args) => exec::run(args),
         Command::Enter { path, pid, no_ns } => enter::run(&path, pid, no_ns),
+        Command::Caps { path, changes } => caps::run(&path, &changes, json),
         Command::Seal { path } => seal::run(&path, json),
         Command::Flags(args) => flags::run(&args, json),
         Command::Ps { path } => ps::run(&path, json),

@@ -16,6 +16,10 @@ struct WaitJson {
     id: u64,
     lifetime_ns: u64,
     total_processes: u64,
+    /// "reboot" or "halt" when a process inside asked for it (reboot(2));
+    /// absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
     /// The final record; absent from a module without accounting.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     record: Option<FinalJson>,
@@ -27,6 +31,7 @@ impl WaitJson {
             id: r.id,
             lifetime_ns: r.lifetime_ns,
             total_processes: r.total_processes,
+            reason: reason_word(r.reason),
             record: accounting.then(|| (&r.record).into()),
         }
     }
@@ -46,10 +51,20 @@ pub fn run(path: &str, timeout: Option<Duration>, json: bool) -> anyhow::Result<
     }
 }
 
+/// Why a context ended, as a word: VCTX_EVENT_REBOOT / HALT.
+fn reason_word(reason: u32) -> Option<&'static str> {
+    match reason {
+        abi::VCTX_EVENT_REBOOT => Some("reboot"),
+        abi::VCTX_EVENT_HALT => Some("halt"),
+        _ => None,
+    }
+}
+
 fn render(path: &str, r: &WaitReport, accounting: bool) -> String {
     let ran = human::count(r.total_processes, "process", "processes");
+    let why = reason_word(r.reason).map_or_else(String::new, |w| format!(", {w} requested"));
     let mut out = format!(
-        "{path}: empty after {} ({ran} ran)\n",
+        "{path}: empty after {} ({ran} ran{why})\n",
         human::duration(r.lifetime_ns)
     );
     if accounting {
@@ -110,7 +125,21 @@ mod tests {
             lifetime_ns: 12_345_000_000,
             total_processes: 4,
             record,
+            reason: 0,
         }
+    }
+
+    #[test]
+    fn reboot_reason() {
+        let mut r = report();
+        r.reason = abi::VCTX_EVENT_REBOOT;
+        assert_eq!(
+            render("/web", &r, false),
+            "/web: empty after 12.3s (4 processes ran, reboot requested)\n"
+        );
+        r.reason = abi::VCTX_EVENT_HALT;
+        let v = serde_json::to_value(WaitJson::new(&r, false)).unwrap();
+        assert_eq!(v["reason"], "halt");
     }
 
     #[test]

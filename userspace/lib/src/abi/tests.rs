@@ -18,17 +18,17 @@ macro_rules! offsets {
 fn sizes() {
     assert_eq!(size_of::<vctx_str>(), 16);
     assert_eq!(size_of::<vctx_version>(), 32);
-    assert_eq!(size_of::<vctx_create>(), 104);
+    assert_eq!(size_of::<vctx_create>(), 112);
     assert_eq!(size_of::<vctx_destroy>(), 24);
     assert_eq!(size_of::<vctx_rename>(), 88);
-    assert_eq!(size_of::<vctx_entry>(), 120);
+    assert_eq!(size_of::<vctx_entry>(), 128);
     assert_eq!(size_of::<vctx_list>(), 48);
-    assert_eq!(size_of::<vctx_info>(), 168);
+    assert_eq!(size_of::<vctx_info>(), 176);
     assert_eq!(size_of::<vctx_enter>(), 32);
     assert_eq!(size_of::<vctx_pid_entry>(), 16);
     assert_eq!(size_of::<vctx_pids>(), 48);
     assert_eq!(size_of::<vctx_kill>(), 48);
-    assert_eq!(size_of::<vctx_wait>(), 280);
+    assert_eq!(size_of::<vctx_wait>(), 288);
     assert_eq!(size_of::<vctx_counters>(), 128);
     assert_eq!(size_of::<vctx_limit>(), 32);
     assert_eq!(size_of::<vctx_stat>(), 440);
@@ -102,6 +102,7 @@ fn offsets() {
         __pad: 28,
         id: 32,
         name: 40,
+        caps: 104,
     });
     offsets!(vctx_destroy {
         size: 0,
@@ -126,6 +127,7 @@ fn offsets() {
         subtree_processes: 44,
         total_processes: 48,
         name: 56,
+        caps: 120,
     });
     offsets!(vctx_list {
         size: 0,
@@ -190,7 +192,25 @@ fn offsets() {
         id: 48,
         totals: 56,
         limits: 184,
+        reason: 280,
+        __pad: 284,
     });
+}
+
+/// Issue 12: capability masks and reboot.
+#[test]
+fn offsets_of_caps() {
+    offsets!(vctx_set_caps {
+        size: 0,
+        flags: 4,
+        path: 8,
+        caps: 24,
+        old_caps: 32,
+    });
+    assert_eq!((VCTX_FEAT_CAPS, VCTX_FEAT_REBOOT), (1u64 << 12, 1u64 << 13));
+    assert_eq!((VCTX_EVENT_REBOOT, VCTX_EVENT_HALT), (3, 4));
+    assert_eq!(VCTX_CREATE_CAPS, 1 << 3);
+    assert_eq!(VCTX_CAPS_ALL, (1u64 << 41) - 1);
 }
 
 /// Issue 7: flags, seal and namespaces.
@@ -467,7 +487,7 @@ fn constants() {
         ),
         (1, 2, 4)
     );
-    assert_eq!(VCTX_CREATE_FLAGS, 7);
+    assert_eq!(VCTX_CREATE_FLAGS, 15);
     assert_eq!((VCTX_LIST_RECURSIVE, VCTX_LIST_FLAGS), (1, 1));
     assert_eq!((VCTX_INFO_BY_PID, VCTX_INFO_FLAGS), (1, 1));
     assert_eq!(VCTX_IOC_MAGIC, 0xE7);
