@@ -26,6 +26,19 @@
 //! | `security_capable` (deny: mask) | ftrace   | `hooks/caps.rs`       |
 //! | `security_bprm_committing_creds` (trim) | ftrace | `hooks/caps.rs` |
 //! | `__x64_sys_reboot`            | ftrace     | `hooks/reboot.rs`     |
+//! | `find_task_by_vpid`, `find_get_task_by_vpid` (NULL) | ftrace | `hooks/lookup.rs` |
+//! | `find_vpid`, `find_get_pid` (NULL) | ftrace | `hooks/lookup.rs`     |
+//! | `pidfd_prepare` (-ESRCH)      | ftrace     | `hooks/lookup.rs`     |
+//! | `security_task_setnice` (0, then `set_user_nice` skipped) | ftrace | `hooks/prio.rs` |
+//! | `set_user_nice` (skipped after the above) | ftrace | `hooks/prio.rs` |
+//! | `security_task_getioprio` (-ESRCH) | ftrace | `hooks/prio.rs` |
+//! | `set_task_ioprio` (0, skipped)| ftrace     | `hooks/prio.rs`       |
+//! | `__x64_sys_getpriority` (members: filtered copy) | ftrace | `hooks/prio.rs` |
+//! | `release_task` (observe)      | ftrace     | `hooks/reap.rs`       |
+//! | `proc_sys_write` (-EPERM)     | ftrace     | `hooks/machine.rs`    |
+//! | `write_sysrq_trigger` (-EPERM)| ftrace     | `hooks/machine.rs`    |
+//! | `security_syslog` (-EPERM)    | ftrace     | `hooks/machine.rs`    |
+//! | `devkmsg_write` (-EPERM)      | ftrace     | `hooks/machine.rs`    |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -39,9 +52,13 @@ mod fork_admission;
 mod ftrace;
 mod guard;
 mod loadavg;
+mod lookup;
+mod machine;
 mod meminfo;
+mod prio;
 mod proc;
 mod reboot;
+mod reap;
 mod sched;
 mod signal;
 mod task_free;
@@ -62,6 +79,14 @@ pub(crate) struct Hooks {
     proc: proc::ProcHooks,
     #[pin]
     signal: signal::SignalHooks,
+    #[pin]
+    lookup: lookup::LookupHooks,
+    #[pin]
+    prio: prio::PrioHooks,
+    #[pin]
+    reap: ftrace::FtraceHook,
+    #[pin]
+    machine: machine::MachineHooks,
     #[pin]
     uptime: ftrace::FtraceHook,
     #[pin]
@@ -93,6 +118,10 @@ impl Hooks {
             task_free <- task_free::register(),
             proc <- proc::ProcHooks::register(),
             signal <- signal::SignalHooks::register(),
+            lookup <- lookup::LookupHooks::register(),
+            prio <- prio::PrioHooks::register(),
+            reap <- reap::register(),
+            machine <- machine::MachineHooks::register(),
             uptime <- uptime::register(),
             loadavg <- loadavg::register(),
             meminfo <- meminfo::register(),

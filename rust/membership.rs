@@ -130,7 +130,7 @@ pub(crate) unsafe fn on_fork(
             Ok(_) => {
                 state.nr_members.add(1, kernel::sync::atomic::Relaxed);
                 account_join(&mut inner, &ctx, true);
-                crate::virt::record_fork(&inner, &ctx, pid.vnr());
+                crate::virt::record_fork(&inner, &ctx, pid.nr());
             }
             Err(_) => {
                 pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
@@ -175,6 +175,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     let mut reaped = None;
     let mut released = crate::namespaces::Released::default();
     let emptied;
+    let mut replaced = None;
     {
         let mut inner = state.lock.lock();
         removed = match inner.members.remove(&key) {
@@ -182,6 +183,18 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
             None => return,
         };
         state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
+        // Its zombie stays in the context until reaped (`on_reap`).
+        match inner.exited.try_create_and_insert(key, removed.ctx.clone(), GFP_ATOMIC) {
+            Ok(old) => {
+                if old.is_none() {
+                    state.nr_exited.add(1, kernel::sync::atomic::Relaxed);
+                }
+                replaced = old;
+            }
+            // Until reaped it looks like a host process to its context:
+            // its parent cannot wait for it by pid.
+            Err(_) => pr_warn!("vctx: out of memory keeping an exited process in its context\n"),
+        }
         add_io(&mut removed.dead_io, &io);
         accounting::fold_out(&mut inner, &mut removed);
         accounting::note_process_peak(&mut inner, &removed.ctx, hiwater);
@@ -197,6 +210,34 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     drop(removed);
     drop(reaped);
     drop(released);
+    drop(replaced);
+}
+
+/// The reap hook (`release_task`): a process whose group leader is
+/// released is gone from every pid lookup; its zombie entry goes, before
+/// its `signal_struct` (the key) can be freed and reused.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn on_reap(state: &State, t: *mut kernel::bindings::task_struct) {
+    // SAFETY: valid task, by the function's contract. A thread released
+    // before its group is reaped (or the old leader replaced by exec) is
+    // not the leader.
+    if !unsafe { task::is_leader(t) } {
+        return;
+    }
+    // SAFETY: as above.
+    let key = unsafe { task::group_key(t) };
+    let gone = {
+        let mut inner = state.lock.lock();
+        let gone = inner.exited.remove_node(&key);
+        if gone.is_some() {
+            state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
+        }
+        gone
+    };
+    drop(gone);
 }
 
 /// Adds one thread's I/O to a process's exited-threads total.

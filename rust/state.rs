@@ -67,7 +67,21 @@ pub(crate) struct Inner {
     pub(crate) events: Ring,
     /// Admitted tasks not yet born (`pending.rs`).
     pub(crate) pending: pending::Table,
+    /// Member processes that have exited but are not reaped yet (zombies),
+    /// by group key: still in their context for the isolation checks
+    /// (their parent waits for them, signals them, sees them in `/proc`),
+    /// counted nowhere. Removed when the process is reaped
+    /// (`release_task()`), before its `signal_struct` can be reused.
+    pub(crate) exited: RBTree<GroupKey, Arc<Context>>,
+    /// `set_user_nice()` calls to skip: (calling task, target task) pairs
+    /// that `setpriority` is about to make on a process outside the
+    /// caller's subtree (`isolation::defer_nice_skip`); 0 is a free slot.
+    pub(crate) nice_skips: [(usize, usize); NICE_SKIPS],
 }
+
+/// Slots of [`Inner::nice_skips`]: each is used for the few instructions
+/// between a check and the change it guards, by one task at a time.
+pub(crate) const NICE_SKIPS: usize = 16;
 
 /// The module's state. Lives in the module object, pinned, from before the
 /// hooks are registered until after they are gone.
@@ -98,6 +112,10 @@ pub(crate) struct State {
     /// intersection: bits are cleared as masks are set, never put back):
     /// the capable hook returns at once for these (`caps.rs`).
     pub(crate) caps_floor: Atomic<u64>,
+    /// Number of entries in `exited`, readable without the lock.
+    pub(crate) nr_exited: Atomic<usize>,
+    /// Number of used slots of `nice_skips`, readable without the lock.
+    pub(crate) nr_nice_skips: Atomic<usize>,
 }
 
 /// Where the hooks find the state: the address of the pinned [`State`], or
@@ -114,13 +132,15 @@ impl State {
     /// A state holding only the root context.
     pub(crate) fn new(events: Ring) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events, pending: RBTree::new() }, "vctx_state"),
+            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events, pending: RBTree::new(), exited: RBTree::new(), nice_skips: [(0, 0); NICE_SKIPS] }, "vctx_state"),
             emptied <- new_condvar!("vctx_emptied"),
             events_cv <- new_poll_condvar!("vctx_events"),
             nr_members: Atomic::new(0),
             next_id: Atomic::new(1),
             nr_pending: Atomic::new(0),
             caps_floor: Atomic::new(crate::caps::ALL),
+            nr_exited: Atomic::new(0),
+            nr_nice_skips: Atomic::new(0),
         })
     }
 
@@ -178,12 +198,14 @@ impl PinnedDrop for State {
         let mut inner = self.lock.lock();
         let members = core::mem::take(&mut inner.members);
         let pending = core::mem::take(&mut inner.pending);
+        let exited = core::mem::take(&mut inner.exited);
         if let Some(root) = inner.root.take() {
             detach_subtree(&mut inner, &root);
         }
         drop(inner);
         drop(members);
         drop(pending);
+        drop(exited);
     }
 }
 

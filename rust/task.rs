@@ -30,6 +30,31 @@ extern "C" {
     fn vctx_creds_trimmed(mask: u64) -> *mut bindings::cred;
     fn vctx_creds_commit(c: *mut bindings::cred);
     fn vctx_creds_abort(c: *mut bindings::cred);
+    fn vctx_vnr_task_get(nr: i32) -> *mut bindings::task_struct;
+    fn vctx_vnr_owner_get(nr: i32) -> *mut bindings::task_struct;
+    fn vctx_pid_owner_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
+    fn vctx_task_is_leader(t: *mut bindings::task_struct) -> bool;
+    fn vctx_pid_nr(pid: *mut bindings::pid) -> i32;
+}
+
+/// Whether `t`'s thread group still has live threads.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn group_alive(t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_group_alive(t) }
+}
+
+/// Whether `t` leads its thread group.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn is_leader(t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_task_is_leader(t) }
 }
 
 /// Whether `t` is an io_uring or user (vhost) worker thread.
@@ -144,6 +169,12 @@ impl PidRef {
         unsafe { bindings::pid_vnr(self.ptr) }
     }
 
+    /// The process id in the initial pid namespace.
+    pub(crate) fn nr(&self) -> i32 {
+        // SAFETY: valid by the type invariant.
+        unsafe { vctx_pid_nr(self.ptr) }
+    }
+
     /// Sends `sig` to the process (with kernel privilege: the caller has
     /// checked permission). Returns false if it no longer exists.
     pub(crate) fn signal(&self, sig: u32) -> bool {
@@ -199,6 +230,38 @@ impl TaskRef {
             // SAFETY: no preconditions; returns a referenced task or NULL.
             unsafe { vctx_find_process(nr) }
         };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then(|| Self { ptr })
+    }
+
+    /// The thread or process `nr` names in the caller's pid namespace, as
+    /// `find_task_by_vpid()` finds it (without calling it: it is hooked).
+    pub(crate) fn of_vnr(nr: i32) -> Option<Self> {
+        // SAFETY: no preconditions; returns a referenced task or NULL.
+        let ptr = unsafe { vctx_vnr_task_get(nr) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then(|| Self { ptr })
+    }
+
+    /// The task behind number `nr` in the caller's pid namespace, whatever
+    /// it names: a thread or process, else the first member of the process
+    /// group or session of that number.
+    pub(crate) fn owner_of_vnr(nr: i32) -> Option<Self> {
+        // SAFETY: no preconditions; returns a referenced task or NULL.
+        let ptr = unsafe { vctx_vnr_owner_get(nr) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then(|| Self { ptr })
+    }
+
+    /// [`TaskRef::owner_of_vnr`] for a `struct pid` (NULL: none).
+    ///
+    /// # Safety
+    ///
+    /// `pid` must be NULL or a valid `struct pid`.
+    pub(crate) unsafe fn owner_of_pid(pid: *mut bindings::pid) -> Option<Self> {
+        // SAFETY: NULL or a valid pid, by the function's contract; the shim
+        // returns the task with a reference, or NULL.
+        let ptr = unsafe { vctx_pid_owner_get(pid) };
         // INVARIANT: a non-NULL `ptr` carries one reference.
         (!ptr.is_null()).then(|| Self { ptr })
     }

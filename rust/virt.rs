@@ -150,7 +150,8 @@ pub(crate) fn load_of(ctx: &Context) -> LoadAvg {
     load_locked(&inner, ctx)
 }
 
-/// The fork hook's part: `pid` is the latest process of `ctx`'s subtree.
+/// The fork hook's part: `pid` (in the initial pid namespace's numbering)
+/// is the latest process of `ctx`'s subtree.
 pub(crate) fn record_fork(inner: &Inner, ctx: &Context, pid: i32) {
     for c in ctx.ancestors_and_self().filter(|c| c.parent.is_some()) {
         c.st.access(inner).load.last_pid.store(pid, Relaxed);

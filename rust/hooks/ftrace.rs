@@ -104,9 +104,15 @@ unsafe impl Send for FtraceHook {}
 // SAFETY: no `&self` method touches the registration.
 unsafe impl Sync for FtraceHook {}
 
+/// `PERMANENT`, as livepatch sets it: while any such ops is registered,
+/// `kernel.ftrace_enabled=0` is refused (EBUSY) instead of switching every
+/// callback off, and the hooks are the module's guarantees, not tracing.
+/// (7.3 refuses the switch for everyone anyway, EOPNOTSUPP: the knob is
+/// deprecated; the flag keeps the guarantee on kernels where it works.)
 const FLAGS: c_ulong = (bindings::FTRACE_OPS_FL_SAVE_REGS
     | bindings::FTRACE_OPS_FL_IPMODIFY
-    | bindings::FTRACE_OPS_FL_RECURSION) as c_ulong;
+    | bindings::FTRACE_OPS_FL_RECURSION
+    | bindings::FTRACE_OPS_FL_PERMANENT) as c_ulong;
 
 impl FtraceHook {
     /// Hooks the entry of kernel function `symbol` with `func`.

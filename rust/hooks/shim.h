@@ -31,6 +31,8 @@ u64 vctx_nsfs_ino(struct file *f);
 unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n);
 bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);
 struct task_struct *vctx_proc_inode_task(void *inode);
+struct kiocb;
+bool vctx_sysctl_write_is_ns(struct kiocb *iocb);
 
 void vctx_tracepoint_sync(void);
 
@@ -50,6 +52,13 @@ bool vctx_in_init_pid_ns(void);
 bool vctx_euid_is_root(void);
 void vctx_reboot_redirect(struct ftrace_regs *fregs);
 int vctx_reboot_spawn(void *data);
+/* shim_barrier.c */
+struct task_struct *vctx_vnr_task_get(int nr);
+struct task_struct *vctx_pid_owner_get(struct pid *pid);
+struct task_struct *vctx_vnr_owner_get(int nr);
+bool vctx_task_is_leader(struct task_struct *t);
+pid_t vctx_pid_nr(struct pid *pid);
+void vctx_getpriority_redirect(struct ftrace_regs *fregs);
 
 /* shim_virt.c: the hooked functions a virtualized view replaces
  * (keep in step with rust/hooks/virt_redirect.rs). */

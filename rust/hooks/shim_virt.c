@@ -24,7 +24,9 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/idr.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
@@ -131,6 +133,13 @@ static noinline notrace int vctx_loadavg_show(struct seq_file *m, void *v)
 	int i;
 
 	vctx_virt_loadavg(avg, &running, &threads, &last_pid);
+	/*
+	 * The context's last pid is recorded in the initial namespace's
+	 * numbering; inside a pid namespace, show that namespace's own last
+	 * pid, as the kernel's loadavg_proc_show() does.
+	 */
+	if (task_active_pid_ns(current) != &init_pid_ns)
+		last_pid = idr_get_cursor(&task_active_pid_ns(current)->idr) - 1;
 	/* As get_avenrun(avnrun, FIXED_1/200, 0): round to 1/100. */
 	for (i = 0; i < 3; i++) {
 		unsigned long a = avg[i] + FIXED_1 / 200;
