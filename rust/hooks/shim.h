@@ -31,6 +31,9 @@ u64 vctx_nsfs_ino(struct file *f);
 unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n);
 bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);
 struct task_struct *vctx_proc_inode_task(void *inode);
+struct task_struct *vctx_proc_path_task(const void *path);
+struct task_struct *vctx_proc_lookup_task(const void *dentry);
+bool vctx_proc_is_root_dir(const void *file);
 
 void vctx_tracepoint_sync(void);
 
