@@ -6,7 +6,12 @@
 
 SHELL := /bin/bash
 DEBUG ?=
+# KERNEL: which kernel to build for and test on. module: auto (the running
+# kernel if it is a supported Debian one, else ours), ours, debian, running.
+# test, run, shell: ours, debian (test: both, the default).
+KERNEL ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
+KFLAGS := $(if $(KERNEL),--kernel $(KERNEL))
 
 .PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean
 
@@ -14,6 +19,7 @@ help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 	@echo
 	@echo "Variables: DEBUG=1 (debug kernel: KASAN, lockdep, kmemleak), KDIR=<kernel build dir>,"
+	@echo "KERNEL=ours|debian|both|running|auto (see README: Debian 13),"
 	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1."
 
 deps: ## install what is missing (apt, rustup, cargo, kernel source)
@@ -22,8 +28,8 @@ deps: ## install what is missing (apt, rustup, cargo, kernel source)
 kernel: deps ## build (or reuse) the test kernel
 	tools/build-kernel $(VFLAGS) >/dev/null
 
-module: deps ## build vctx.ko (against KDIR if set)
-	tools/build-module $(VFLAGS)
+module: deps ## build vctx.ko (for the running kernel if supported, KERNEL=, or KDIR)
+	tools/build-module $(VFLAGS) --kernel $(or $(KERNEL),auto)
 
 cli: deps ## build the vctx CLI (static, for the guest)
 	tools/build-cli
@@ -32,13 +38,13 @@ progs: deps ## build the in-guest test programs
 	tools/build-progs >/dev/null
 
 run: deps ## build everything, boot, load the module, run the demo
-	tools/vm-run $(VFLAGS) --script tests/demo.sh
+	tools/vm-run $(VFLAGS) $(KFLAGS) --script tests/demo.sh
 
 shell: deps ## an interactive guest with the module loaded (Ctrl-A x quits)
-	tools/vm-run $(VFLAGS) --shell
+	tools/vm-run $(VFLAGS) $(KFLAGS) --shell
 
-test: deps ## every test: host, in-guest suites, KUnit, splat checks
-	tools/run-tests $(VFLAGS)
+test: deps ## every test: host, then in-guest suites, KUnit, splat checks on both kernels
+	tools/run-tests $(VFLAGS) $(KFLAGS)
 
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only

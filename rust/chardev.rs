@@ -35,8 +35,9 @@ static FOPS: Fops = Fops(bindings::file_operations {
     read: Some(read),
     poll: Some(poll),
     unlocked_ioctl: Some(ioctl),
-    #[cfg(CONFIG_COMPAT)]
-    compat_ioctl: Some(bindings::compat_ptr_ioctl),
+    // Already an `Option`: `None` without CONFIG_COMPAT (32-bit callers on a
+    // 64-bit kernel get the same ioctls, their pointers widened).
+    compat_ioctl: bindings::compat_ptr_ioctl,
     // SAFETY: all-zero is a valid `file_operations`: every hook is optional.
     ..unsafe { core::mem::zeroed() }
 });

@@ -14,8 +14,9 @@
 //! | `sched_process_exec`          | tracepoint | `hooks/sched.rs`      |
 //! | `security_task_alloc` (deny: kill, limits) | ftrace | `hooks/fork_admission.rs` |
 //! | `security_task_free` (observe)| ftrace     | `hooks/task_free.rs`  |
-//! | `has_pid_permissions`         | ftrace     | `hooks/proc.rs`       |
-//! | `proc_pid_instantiate`        | ftrace     | `hooks/proc.rs`       |
+//! | `proc_fill_cache` (in `/proc`) | ftrace    | `hooks/proc.rs`       |
+//! | `proc_pid_lookup`             | ftrace     | `hooks/proc.rs`       |
+//! | `pid_getattr`                 | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
 //! | `security_task_kill`          | ftrace     | `hooks/signal.rs`     |
 //! | `security_ptrace_access_check`| ftrace     | `hooks/signal.rs`     |

@@ -108,7 +108,7 @@ pub(crate) fn check() -> Result {
         );
         return Err(ENOEXEC);
     }
-    pr_debug!("layout check: {} items agree\n", ITEMS.len());
+    pr_info!("layout check: {} items agree\n", ITEMS.len());
     Ok(())
 }
 

@@ -19,6 +19,8 @@ extern "C" {
     fn vctx_find_process(nr: i32) -> *mut bindings::task_struct;
     fn vctx_task_put(t: *mut bindings::task_struct);
     fn vctx_proc_inode_task(inode: *mut c_void) -> *mut bindings::task_struct;
+    fn vctx_proc_path_task(path: *const c_void) -> *mut bindings::task_struct;
+    fn vctx_proc_lookup_task(dentry: *const c_void) -> *mut bindings::task_struct;
     fn vctx_pid_task_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
     fn vctx_capable_admin() -> bool;
     fn vctx_task_comm(t: *mut bindings::task_struct, buf16: *mut u8);
@@ -275,6 +277,32 @@ impl TaskRef {
         // SAFETY: a `/proc/<pid>` inode, by the function's contract; the
         // shim returns the task with a reference, or NULL.
         let ptr = unsafe { vctx_proc_inode_task(inode) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then(|| Self { ptr })
+    }
+
+    /// The task of the `/proc/<pid>/...` file `path` names, if it still exists.
+    ///
+    /// # Safety
+    ///
+    /// `path` must be a valid `struct path` of a procfs file whose inode
+    /// belongs to a pid (a `getattr` of procfs's pid inodes).
+    pub(crate) unsafe fn of_proc_path(path: *const c_void) -> Option<Self> {
+        // SAFETY: by the function's contract; a referenced task or NULL.
+        let ptr = unsafe { vctx_proc_path_task(path) };
+        // INVARIANT: a non-NULL `ptr` carries one reference.
+        (!ptr.is_null()).then(|| Self { ptr })
+    }
+
+    /// The process a lookup of `dentry`'s name in a procfs root finds, as
+    /// `proc_pid_lookup()` finds it (`None`: not a pid, or no such process).
+    ///
+    /// # Safety
+    ///
+    /// `dentry` must be a valid dentry being looked up in a procfs root.
+    pub(crate) unsafe fn of_proc_lookup(dentry: *const c_void) -> Option<Self> {
+        // SAFETY: by the function's contract; a referenced task or NULL.
+        let ptr = unsafe { vctx_proc_lookup_task(dentry) };
         // INVARIANT: a non-NULL `ptr` carries one reference.
         (!ptr.is_null()).then(|| Self { ptr })
     }

@@ -6,6 +6,9 @@
 t_begin foundation
 
 check "vctx.ko is loaded" sh -c 'lsmod | grep -q "^vctx "'
+# The layout self-check ran at load (on every kernel: it is not KUnit) and
+# every struct field the module touches agreed between C and Rust.
+check_out "the load-time layout self-check passed" 'vctx: layout check: [0-9]+ items agree' dmesg
 check_out "/dev/vctx is a character device, mode 0666" '^crw-rw-rw-' ls -l /dev/vctx
 check_out "vctx version prints the CLI version" '^vctx [0-9]+\.[0-9]+\.[0-9]+ \(abi 1\)' vctx version
 check_out "vctx version prints the module ABI version" '^module abi: 1$' vctx version

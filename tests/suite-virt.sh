@@ -51,6 +51,32 @@ h2=$(up)
 check "sysinfo() uptime on the host is the host's ($hsi in [$h1, $h2 + 1])" \
 	holds '$1 >= $2 && $1 <= $3 + 1' "$hsi" "$h1" "$h2"
 check_out "busybox uptime inside says 'up 0 min'" "up 0 min" vctx exec /v -- uptime
+# Digit by digit: both fields are whole seconds and truncated hundredths
+# (the remainder of each division, not a stale one), the uptime between
+# two readings of vctx stat, the idle time the host's scaled by
+# context/host uptime between two host readings.
+stat_up_ns() { vctx --json stat /v | tr -d ' \n' | sed 's/.*"uptime_ns":\([0-9]*\).*/\1/'; }
+s1=$(stat_up_ns)
+hu1=$(cat /proc/uptime)
+cu=$(vctx exec /v -- cat /proc/uptime)
+hu2=$(cat /proc/uptime)
+s2=$(stat_up_ns)
+echo "    # stat $s1 ns, host '$hu1', inside '$cu', host '$hu2', stat $s2 ns"
+check_out "/proc/uptime inside is two numbers with two decimals ($cu)" \
+	'^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2}$' echo "$cu"
+# In hundredths, as integers: S.CC -> S * 100 + CC.
+cs() { echo "$1" | awk -F. '{ printf "%d", $1 * 100 + $2 }'; }
+check "its uptime, in hundredths, is vctx stat's truncated ($s1 ns <= $(cs "${cu% *}") cs <= $s2 ns)" \
+	holds 'int($1 / 1e7) <= $2 && $2 <= int($3 / 1e7)' "$s1" "$(cs "${cu% *}")" "$s2"
+# idle = host idle x up / host up, each taken between the two host
+# readings (idle grows by at most 0.01 s per CPU within a hundredth).
+idle_within() { # C_UP C_IDLE H1_UP H1_IDLE H2_UP H2_IDLE NCPU
+	echo "$@" | awk '{ lo = $4 * $1 / ($5 + 0.01) - 0.011
+		hi = ($6 + 0.01 * $7) * ($1 + 0.01) / $3 + 0.011
+		exit !($2 >= lo && $2 <= hi) }'
+}
+check "its idle time is the host's x context/host uptime, to the hundredth ($cu; host $hu1 .. $hu2)" \
+	idle_within "${cu% *}" "${cu#* }" "${hu1% *}" "${hu1#* }" "${hu2% *}" "${hu2#* }" "$ncpu"
 
 # --- loadavg ----------------------------------------------------------
 vctx create -p /p/busy

@@ -14,11 +14,17 @@ LLVM_SUFFIX=-19
 # pahole that appears later would otherwise make kbuild warn on every
 # module build that "pahole version differs".
 TEST_KERNEL_PAHOLE=PAHOLE=vctx-no-pahole
+# The Debian kernel every test also runs on (tools/kernels/<release>.env).
+DEBIAN_TEST_RELEASE=7.3.4+deb13-amd64
 # Build output of this checkout (module objects, test programs): one
 # directory per work tree, so clones and git worktrees share the cached
 # kernels without overwriting each other's module builds.
 VCTX_TREE_CACHE=$VCTX_CACHE/trees/$(printf '%s' "$VCTX_ROOT" | sha256sum | cut -c1-12)
 export VCTX_ROOT VCTX_CACHE KSRC VCTX_TREE_CACHE
+
+# The release of the running kernel; VCTX_RUNNING_RELEASE stands in for
+# uname -r (to test what another machine would do).
+running_release() { echo "${VCTX_RUNNING_RELEASE:-$(uname -r)}"; }
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'vctx: %s\n' "$*" >&2; exit 1; }
@@ -35,19 +41,41 @@ kernel_build_dir() {
 	echo "$VCTX_CACHE/build/$variant-$key"
 }
 
-# apt-get download from trixie-backports with a private apt state: the
-# machine's own sources and package lists are left as they were.
-fetch_kernel_source() {
-	local apt="$VCTX_CACHE/apt" deb
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$VCTX_CACHE/src"
+# apt-get with a private state in $VCTX_CACHE/apt (trixie-backports): the
+# machine's own sources and package lists are left as they were. The lists
+# are fetched once per run of a caller (apt_private_update).
+apt_private_opts() {
+	local apt="$VCTX_CACHE/apt"
+	mkdir -p "$apt/lists/partial" "$apt/archives/partial"
 	printf 'deb http://deb.debian.org/debian %s main\n' "$KERNEL_SUITE" >"$apt/sources.list"
-	local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+	APT_OPTS=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
 		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache::Archives=$apt/archives"
 		-o "Dir::Cache=$apt" -o "APT::Get::List-Cleanup=0")
-	step "fetching the $KERNEL_PKG package list ($KERNEL_SUITE)"
-	apt-get "${opts[@]}" update -qq
+}
+apt_private_update() {
+	apt_private_opts
+	step "fetching the package list of $KERNEL_SUITE"
+	apt-get "${APT_OPTS[@]}" update -qq
+}
+
+# Download package=version into DIR (apt-get download); dies with what is
+# missing if the archive no longer has it.
+apt_private_download() {
+	local dir=$1
+	shift
+	apt_private_opts
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get "${APT_OPTS[@]}" download -qq "$@") ||
+		die "cannot download $* from $KERNEL_SUITE (not in the archive any more?)"
+}
+
+fetch_kernel_source() {
+	local apt="$VCTX_CACHE/apt" deb
+	mkdir -p "$VCTX_CACHE/src"
+	apt_private_update
 	step "apt-get download $KERNEL_PKG (about 170 MB)"
-	(cd "$apt" && rm -f ./*.deb && apt-get "${opts[@]}" download -qq "$KERNEL_PKG")
+	rm -f "$apt"/*.deb
+	apt_private_download "$apt" "$KERNEL_PKG"
 	deb=$(ls "$apt"/"$KERNEL_PKG"_*.deb)
 	step "unpacking $(basename "$deb")"
 	rm -rf "$apt/pkg" "$KSRC.tmp"

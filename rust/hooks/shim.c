@@ -187,6 +187,7 @@ notrace unsigned long vctx_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
 		return (value);					\
 	}
 VCTX_STUB(zero, 0)
+VCTX_STUB(one, 1)
 VCTX_STUB(enoent, -ENOENT)
 VCTX_STUB(esrch, -ESRCH)
 VCTX_STUB(eagain, -EAGAIN)
@@ -205,6 +206,7 @@ notrace bool vctx_fregs_return(struct ftrace_regs *fregs, long ret)
 
 	switch (ret) {
 	case 0: stub = (unsigned long)vctx_stub_zero; break;
+	case 1: stub = (unsigned long)vctx_stub_one; break;
 	case -ENOENT: stub = (unsigned long)vctx_stub_enoent; break;
 	case -ESRCH: stub = (unsigned long)vctx_stub_esrch; break;
 	case -EAGAIN: stub = (unsigned long)vctx_stub_eagain; break;

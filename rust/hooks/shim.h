@@ -33,6 +33,9 @@ bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);
 struct task_struct *vctx_proc_inode_task(void *inode);
 struct kiocb;
 bool vctx_sysctl_write_is_ns(struct kiocb *iocb);
+struct task_struct *vctx_proc_path_task(const void *path);
+struct task_struct *vctx_proc_lookup_task(const void *dentry);
+bool vctx_proc_is_root_dir(const void *file);
 
 void vctx_tracepoint_sync(void);
 

@@ -24,16 +24,56 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seqlock.h>
 #include <linux/string.h>
 #include <linux/task_io_accounting_ops.h>
+#include <linux/vtime.h>
 
 #include "shim_acct.h"
 
 static_assert(sizeof(struct vctx_raw_usage) == 10 * sizeof(u64));
+
+/*
+ * A thread's user and system time, as task_cputime() reads it. With
+ * VIRT_CPU_ACCOUNTING_GEN (Debian's kernels) that function is out of line
+ * and not exported: its body (kernel/sched/cputime.c, 7.3) from the
+ * exported pieces, adding the time a task running tickless on a nohz_full
+ * CPU has not yet been charged.
+ */
+static notrace void vctx_task_cputime(struct task_struct *t, u64 *utime, u64 *stime)
+{
+#ifdef CONFIG_VIRT_CPU_ACCOUNTING_GEN
+	struct vtime *vtime = &t->vtime;
+	unsigned int seq;
+	u64 clock;
+
+	if (!vtime_accounting_enabled()) {
+		*utime = t->utime;
+		*stime = t->stime;
+		return;
+	}
+	do {
+		seq = read_seqcount_begin(&vtime->seqcount);
+		*utime = t->utime;
+		*stime = t->stime;
+		/* Sleeping or idle: nothing pending. */
+		if (vtime->state < VTIME_SYS)
+			continue;
+		clock = sched_clock();
+		clock = clock < vtime->starttime ? 0 : clock - vtime->starttime;
+		if (vtime->state == VTIME_SYS)
+			*stime += vtime->stime + clock;
+		else
+			*utime += vtime->utime + clock;
+	} while (read_seqcount_retry(&vtime->seqcount, seq));
+#else
+	task_cputime(t, utime, stime);
+#endif
+}
 
 static notrace void vctx_sum_threads(struct task_struct *p, struct vctx_raw_usage *u)
 {
@@ -49,7 +89,7 @@ static notrace void vctx_sum_threads(struct task_struct *p, struct vctx_raw_usag
 	u->nivcsw = sig->nivcsw;
 	u->threads = 0;
 	for_each_thread(p, t) {
-		task_cputime(t, &ut, &st);
+		vctx_task_cputime(t, &ut, &st);
 		u->utime += ut;
 		u->stime += st;
 		u->runtime += t->se.sum_exec_runtime;

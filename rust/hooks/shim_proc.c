@@ -15,6 +15,13 @@
 #undef MODULE
 #include "internal.h"
 
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+
 #include "shim.h"
 
 /* The task of a /proc/<pid> inode, with a reference, or NULL. */
@@ -76,4 +83,51 @@ notrace bool vctx_sysctl_write_is_ns(struct kiocb *iocb)
 	    table->data == init_uts_ns.name.domainname)
 		return current->nsproxy && current->nsproxy->uts_ns != &init_uts_ns;
 	return false;
+/* The task of the /proc/<pid>/... inode @path names, as vctx_proc_inode_task. */
+notrace struct task_struct *vctx_proc_path_task(const void *path)
+{
+	return vctx_proc_inode_task(d_inode(((const struct path *)path)->dentry));
+}
+
+/*
+ * The task proc_pid_lookup() would find for @dentry (a name in a procfs
+ * root): the thread group leader with that number in the mount's pid
+ * namespace, with a reference; NULL if the name is not a pid (as
+ * name_to_int(): decimal, no leading zero) or no such process exists.
+ */
+notrace struct task_struct *vctx_proc_lookup_task(const void *dentry)
+{
+	const struct dentry *d = dentry;
+	const unsigned char *name = d->d_name.name;
+	unsigned int len = d->d_name.len, i, tgid = 0;
+	struct task_struct *task;
+
+	if (len == 0 || len > 10 || (len > 1 && name[0] == '0'))
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NULL;
+		if (tgid > (~0U - 9) / 10)
+			return NULL;
+		tgid = tgid * 10 + (name[i] - '0');
+	}
+	rcu_read_lock();
+	/* find_task_by_pid_ns(), which is not exported. */
+	task = pid_task(find_pid_ns(tgid, proc_sb_info(d->d_sb)->pid_ns), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+/*
+ * Whether @file, a procfs directory being read, is the root of its mount
+ * (/proc): there proc_fill_cache() is called by proc_pid_readdir() only,
+ * once per pid; its other callers fill /proc/<pid>/... directories.
+ */
+notrace bool vctx_proc_is_root_dir(const void *file)
+{
+	const struct dentry *dir = ((const struct file *)file)->f_path.dentry;
+
+	return dir == dir->d_sb->s_root;
 }

@@ -106,8 +106,8 @@ static notrace u64 vctx_host_idle_ns(void)
  */
 static noinline notrace int vctx_uptime_show(struct seq_file *m, void *v)
 {
-	u64 now = ktime_get_boottime_ns(), created = 0, up, idle;
-	u32 rem;
+	u64 now = ktime_get_boottime_ns(), created = 0, up, idle, up_s, idle_s;
+	u32 up_rem, idle_rem;
 
 	idle = vctx_host_idle_ns();
 	if (vctx_virt_uptime(&created) && created <= now) {
@@ -116,10 +116,14 @@ static noinline notrace int vctx_uptime_show(struct seq_file *m, void *v)
 	} else {
 		up = now;
 	}
-	seq_printf(m, "%llu.%02u ", div_u64_rem(up, NSEC_PER_SEC, &rem),
-		   rem / (u32)(NSEC_PER_SEC / 100));
-	seq_printf(m, "%llu.%02u\n", div_u64_rem(idle, NSEC_PER_SEC, &rem),
-		   rem / (u32)(NSEC_PER_SEC / 100));
+	/*
+	 * The quotient first, then the remainder it writes: C leaves the order
+	 * in which seq_printf()'s arguments are evaluated unspecified.
+	 */
+	up_s = div_u64_rem(up, NSEC_PER_SEC, &up_rem);
+	idle_s = div_u64_rem(idle, NSEC_PER_SEC, &idle_rem);
+	seq_printf(m, "%llu.%02u %llu.%02u\n", up_s, up_rem / (u32)(NSEC_PER_SEC / 100),
+		   idle_s, idle_rem / (u32)(NSEC_PER_SEC / 100));
 	return 0;
 }
 
