@@ -59,6 +59,8 @@ pub(crate) struct CtxState {
     pub(crate) ns: Option<KBox<crate::namespaces::NsSet>>,
     /// The subtree's load average and latest pid (`virt.rs`).
     pub(crate) load: crate::virt::Load,
+    /// The cgroup it is bound to (`crate::cgroup`), if any.
+    pub(crate) cgroup: Option<crate::cgroup::CgroupRef>,
 }
 
 impl CtxState {
@@ -78,6 +80,7 @@ impl CtxState {
             acct: Acct::new(),
             ns: None,
             load: Default::default(),
+            cgroup: None,
         }
     }
 

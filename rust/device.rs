@@ -24,7 +24,7 @@ use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{accounting, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
+use crate::{accounting, cgroup_ioctl, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
 
 #[path = "device_stat.rs"]
 mod stat_cmd;
@@ -58,6 +58,8 @@ const SEAL: u32 = cmd_id(_IOWR::<vctx_seal>(MAGIC, 0x11));
 const NS_SET: u32 = cmd_id(_IOW::<vctx_ns_set>(MAGIC, 0x12));
 const NS_GET: u32 = cmd_id(_IOWR::<vctx_ns_get>(MAGIC, 0x13));
 const NS_OPEN: u32 = cmd_id(_IOWR::<vctx_ns_open>(MAGIC, 0x14));
+const CGROUP_SET: u32 = cmd_id(_IOW::<vctx_cgroup_set>(MAGIC, 0x30));
+const CGROUP_GET: u32 = cmd_id(_IOWR::<vctx_cgroup_get>(MAGIC, 0x31));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -71,7 +73,8 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_EVENTS
     | VCTX_FEAT_VIRT
     | VCTX_FEAT_NAMESPACES
-    | VCTX_FEAT_SEAL) as u64;
+    | VCTX_FEAT_SEAL
+    | VCTX_FEAT_CGROUP) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
@@ -100,6 +103,8 @@ pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
         NS_SET => ns_ioctl::ns_set(st, reader, &arg),
         NS_GET => ns_ioctl::ns_get(st, &arg),
         NS_OPEN => ns_ioctl::ns_open(st, &arg),
+        CGROUP_SET => cgroup_ioctl::set(st, &arg),
+        CGROUP_GET => cgroup_ioctl::get(st, &arg),
         _ => Err(ENOTTY),
     }
 }

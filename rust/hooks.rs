@@ -23,6 +23,9 @@
 //! | `loadavg_proc_show`           | ftrace     | `hooks/loadavg.rs`    |
 //! | `meminfo_proc_show`           | ftrace     | `hooks/meminfo.rs`    |
 //! | `__x64_sys_sysinfo`           | ftrace     | `hooks/sysinfo.rs`    |
+//! | `cgroup_attach_task` (deny)   | ftrace     | `hooks/cgroup.rs`     |
+//! | `cgroup_file_write` (deny)    | ftrace     | `hooks/cgroup.rs`     |
+//! | `cgroup_mkdir`, `cgroup_rmdir` (deny) | ftrace | `hooks/cgroup.rs` |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -31,6 +34,7 @@
 
 use kernel::prelude::*;
 
+mod cgroup;
 mod fork_admission;
 mod ftrace;
 mod guard;
@@ -65,6 +69,8 @@ pub(crate) struct Hooks {
     meminfo: ftrace::FtraceHook,
     #[pin]
     sysinfo: ftrace::FtraceHook,
+    #[pin]
+    cgroup: cgroup::CgroupHooks,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     exec: tracepoint::Probe,
@@ -88,6 +94,7 @@ impl Hooks {
             loadavg <- loadavg::register(),
             meminfo <- meminfo::register(),
             sysinfo <- sysinfo::register(),
+            cgroup <- cgroup::CgroupHooks::register(),
         })
     }
 }

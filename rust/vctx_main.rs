@@ -19,6 +19,8 @@
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
 //! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
 //!   the namespaces a context holds, sealing, flag changes;
+//! - [`cgroup`], [`cgroup_ioctl`]: contexts bound to cgroup v2 and the
+//!   policy that keeps members in their cgroup;
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
 //!   attaches to kernel internals;
@@ -30,6 +32,8 @@
 use kernel::prelude::*;
 
 mod accounting;
+mod cgroup;
+mod cgroup_ioctl;
 mod chardev;
 mod context;
 mod device;

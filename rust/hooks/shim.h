@@ -8,7 +8,10 @@
 
 #include <linux/types.h>
 
+struct cgroup;
 struct file;
+struct kernfs_node;
+struct kernfs_open_file;
 struct ftrace_regs;
 struct pid;
 struct task_struct;
@@ -33,6 +36,18 @@ bool vctx_fregs_return(struct ftrace_regs *fregs, long ret);
 struct task_struct *vctx_proc_inode_task(void *inode);
 
 void vctx_tracepoint_sync(void);
+
+/* shim_cgroup.c (rust/cgroup.rs, rust/hooks/cgroup.rs) */
+struct cgroup *vctx_cgroup_get_fd(int fd);
+void vctx_cgroup_get(struct cgroup *cgrp);
+void vctx_cgroup_put(struct cgroup *cgrp);
+u64 vctx_cgroup_id(struct cgroup *cgrp);
+bool vctx_cgroup_within(struct cgroup *cgrp, struct cgroup *ancestor);
+bool vctx_task_in_cgroup(struct task_struct *t, struct cgroup *ancestor);
+bool vctx_pid_in_cgroup(struct pid *pid, struct cgroup *ancestor);
+int vctx_cgroup_path(struct cgroup *cgrp, char *buf, size_t len);
+struct cgroup *vctx_kof_cgroup(struct kernfs_open_file *of, bool *delegatable);
+struct cgroup *vctx_kn_cgroup(struct kernfs_node *kn);
 
 /* shim_virt.c: the hooked functions a virtualized view replaces
  * (keep in step with rust/hooks/virt_redirect.rs). */
