@@ -5,6 +5,9 @@
 //! 127 when `vctx exec` cannot execute its command).
 
 mod acct_json;
+mod cgevents;
+mod cgroup;
+mod cgstat;
 mod cli;
 mod commands;
 mod duration;

@@ -31,6 +31,8 @@ pub enum Op {
     NsSet,
     NsGet,
     NsOpen,
+    CgroupSet,
+    CgroupGet,
 }
 
 impl Op {
@@ -57,6 +59,8 @@ impl Op {
             Op::NsSet => "record namespaces",
             Op::NsGet => "namespaces",
             Op::NsOpen => "open namespace",
+            Op::CgroupSet => "bind cgroup",
+            Op::CgroupGet => "cgroup",
         }
     }
 
@@ -65,7 +69,14 @@ impl Op {
     fn needs_admin(self) -> bool {
         matches!(
             self,
-            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::SetLimit | Op::Seal | Op::NsOpen
+            Op::Create
+                | Op::Destroy
+                | Op::Rename
+                | Op::Kill
+                | Op::SetLimit
+                | Op::Seal
+                | Op::NsOpen
+                | Op::CgroupSet
         )
     }
 }
@@ -108,6 +119,17 @@ pub fn reason(op: Op, errno: Errno) -> String {
         Errno::ENOENT => "no such context (see 'vctx ls')",
         Errno::EEXIST => "already exists",
         Errno::EBUSY if op == Op::NsSet => "the context already holds a namespace of that type",
+        Errno::EBUSY if op == Op::CgroupSet => {
+            "some member or bound child context is not in that cgroup (move them first)"
+        }
+        Errno::EINVAL if op == Op::CgroupSet => {
+            "not a cgroup v2 directory within its parent context's cgroup"
+        }
+        Errno::EBADF if op == Op::CgroupSet => "not a cgroup v2 directory",
+        Errno::ENODATA if op == Op::CgroupGet => "the context is in no cgroup (see 'vctx limit')",
+        Errno::EXDEV if op == Op::Enter => {
+            "the process is not in the context's cgroup (move it there first)"
+        }
         Errno::EBUSY => "context is busy (it has members or children)",
         Errno::EPERM | Errno::EACCES if op == Op::Enter => {
             "not permitted (a process may only move down into its own context's subtree; \

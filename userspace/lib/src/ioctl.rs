@@ -34,6 +34,8 @@ const NR_SEAL: u8 = 0x11;
 const NR_NS_SET: u8 = 0x12;
 const NR_NS_GET: u8 = 0x13;
 const NR_NS_OPEN: u8 = 0x14;
+const NR_CGROUP_SET: u8 = 0x30;
+const NR_CGROUP_GET: u8 = 0x31;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -67,6 +69,8 @@ pub const VCTX_IOC_SEAL: u32 = iowr!(NR_SEAL, abi::vctx_seal);
 pub const VCTX_IOC_NS_SET: u32 = iow!(NR_NS_SET, abi::vctx_ns_set);
 pub const VCTX_IOC_NS_GET: u32 = iowr!(NR_NS_GET, abi::vctx_ns_get);
 pub const VCTX_IOC_NS_OPEN: u32 = iowr!(NR_NS_OPEN, abi::vctx_ns_open);
+pub const VCTX_IOC_CGROUP_SET: u32 = iow!(NR_CGROUP_SET, abi::vctx_cgroup_set);
+pub const VCTX_IOC_CGROUP_GET: u32 = iowr!(NR_CGROUP_GET, abi::vctx_cgroup_get);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -87,6 +91,8 @@ ioctl_readwrite!(seal, MAGIC, NR_SEAL, abi::vctx_seal);
 ioctl_write_ptr!(ns_set, MAGIC, NR_NS_SET, abi::vctx_ns_set);
 ioctl_readwrite!(ns_get, MAGIC, NR_NS_GET, abi::vctx_ns_get);
 ioctl_readwrite!(ns_open, MAGIC, NR_NS_OPEN, abi::vctx_ns_open);
+ioctl_write_ptr!(cgroup_set, MAGIC, NR_CGROUP_SET, abi::vctx_cgroup_set);
+ioctl_readwrite!(cgroup_get, MAGIC, NR_CGROUP_GET, abi::vctx_cgroup_get);
 
 #[cfg(test)]
 mod tests {
@@ -114,6 +120,8 @@ mod tests {
         assert_eq!(VCTX_IOC_NS_SET, abi::VCTX_IOC_NS_SET);
         assert_eq!(VCTX_IOC_NS_GET, abi::VCTX_IOC_NS_GET);
         assert_eq!(VCTX_IOC_NS_OPEN, abi::VCTX_IOC_NS_OPEN);
+        assert_eq!(VCTX_IOC_CGROUP_SET, abi::VCTX_IOC_CGROUP_SET);
+        assert_eq!(VCTX_IOC_CGROUP_GET, abi::VCTX_IOC_CGROUP_GET);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -142,6 +150,8 @@ mod tests {
             (VCTX_IOC_NS_SET, w(0x12, 64), 0x4040_E712),
             (VCTX_IOC_NS_GET, rw(0x13, 160), 0xC0A0_E713),
             (VCTX_IOC_NS_OPEN, rw(0x14, 40), 0xC028_E714),
+            (VCTX_IOC_CGROUP_SET, w(0x30, 32), 0x4020_E730),
+            (VCTX_IOC_CGROUP_GET, rw(0x31, 56), 0xC038_E731),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

@@ -25,6 +25,7 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
     };
     let path = normalize(path);
     let device = Device::open()?;
+    crate::cgroup::move_before_enter(&device, &path, pid)?;
     device.enter(&path, pid)?;
     if !no_ns && device.ns_get(&path).is_ok_and(|ns| ns.mask != 0) {
         eprintln!(

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use vctx_lib::{CreateOptions, Device, Errno, describe_errno};
 
+use crate::cgroup;
 use crate::cli::ExecArgs;
 use crate::nsjoin::{self, Launch, NsRequest};
 use crate::paths::{join, normalize};
@@ -66,8 +67,10 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         };
         let created = device.create(&path, opts)?;
         path = join(&path, &created.name);
-        let entered = nsjoin::prepare(&device, &path, &ns)
-            .and_then(|prepared| Ok((prepared, device.enter(&path, 0)?)));
+        let entered = nsjoin::prepare(&device, &path, &ns).and_then(|prepared| {
+            cgroup::move_before_enter(&device, &path, 0)?;
+            Ok((prepared, device.enter(&path, 0)?))
+        });
         match entered {
             Ok((p, ())) => prepared = p,
             Err(err) => {
@@ -78,7 +81,20 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         }
     } else {
         prepared = nsjoin::prepare(&device, &path, &ns)?;
+        cgroup::move_before_enter(&device, &path, 0)?;
         device.enter(&path, 0)?;
+    }
+    let mut prepared = prepared;
+    if !ns.no_ns
+        && !ns
+            .create
+            .iter()
+            .any(|t| t.clone_flag == libc::CLONE_NEWCGROUP)
+    {
+        // A context bound to a cgroup of its own sees it as its root.
+        if cgroup::own_namespace(&device, &path)? {
+            prepared.skip(libc::CLONE_NEWCGROUP);
+        }
     }
     let launch = nsjoin::setup(&device, &path, prepared, &ns)?;
     drop(device);
