@@ -41,6 +41,7 @@ extern "C" {
     fn vctx_task_in_cgroup(t: *mut bindings::task_struct, ancestor: *mut c_void) -> bool;
     fn vctx_pid_in_cgroup(pid: *mut bindings::pid, ancestor: *mut c_void) -> bool;
     fn vctx_cgroup_path(cgrp: *mut c_void, buf: *mut u8, len: usize) -> i32;
+    fn vctx_cgroup_mem(cgrp: *mut c_void, max: *mut u64, usage: *mut u64) -> bool;
 }
 
 /// The highest errno `ERR_PTR` encodes (`MAX_ERRNO`).
@@ -130,6 +131,14 @@ impl CgroupRef {
     pub(crate) fn holds_pid(&self, pid: &PidRef) -> bool {
         // SAFETY: `pid` holds a reference, `self` is valid by invariant.
         unsafe { vctx_pid_in_cgroup(pid.as_ptr(), self.ptr) }
+    }
+
+    /// The memory limit in effect (the lowest `memory.max` of the cgroup
+    /// and its ancestors) and the usage, in bytes; `None` if unlimited.
+    pub(crate) fn memory(&self) -> Option<(u64, u64)> {
+        let (mut max, mut usage) = (0, 0);
+        // SAFETY: valid by the type invariant; the outputs are locals.
+        unsafe { vctx_cgroup_mem(self.ptr, &mut max, &mut usage) }.then_some((max, usage))
     }
 
     /// The cgroup's path relative to the caller's cgroup namespace root,

@@ -154,6 +154,12 @@ echo "$lvl" >/proc/sys/kernel/printk
 check_eq "a 128 MiB hog under mem=64M is killed (SIGKILL)" "$rc" 137
 check "the host survives" kill -0 $$
 check "the sibling context's process survives" kill -0 "$S"
+check_out "/proc/meminfo inside follows mem= (MemTotal 64 MiB)" "^MemTotal: +65536 kB" \
+	vctx exec /m -- cat /proc/meminfo
+check_out "sysinfo(2) inside follows mem=" "^totalram 67108864$" vctx exec /m -- $B/sysinfo
+vctx create --novirt /mn
+vctx limit /mn mem=64M >/dev/null
+check "--novirt keeps the host's MemTotal" sh -c "! vctx exec /mn -- cat /proc/meminfo | grep -q '^MemTotal: *65536 kB'"
 check_out "vctx limit records the OOM kill" "oom_kill [1-9]" vctx limit /m
 check_out "vctx stat --json records it" '"oom_kill": *[1-9]' vctx --json stat /m
 check_out "vctx events records it" "/m: memory oom_kill [1-9]" vctx events
@@ -221,7 +227,10 @@ kill $H 2>/dev/null
 vctx kill -s KILL /m2; vctx wait --timeout 10s /m2 >/dev/null
 check "destroy /p/c" vctx destroy /p/c
 check "... removes its cgroup" test ! -d $CG/vctx/p/c
+check "... but not its parent's, whose context lives on" test -d $CG/vctx/p
 vctx destroy /w/u
 vctx destroy /w
 check "destroy /w removes /vctx/w" test ! -d $CG/vctx/w
+for c in /p /m /m2 /mn /cpu /wa /wb /one /io /fz /free; do vctx destroy $c; done
+check_eq "nothing is left below /vctx" "$(ls $CG/vctx | grep -v '\.' | tr '\n' ' ')" ""
 t_end

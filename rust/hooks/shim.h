@@ -48,6 +48,7 @@ bool vctx_pid_in_cgroup(struct pid *pid, struct cgroup *ancestor);
 int vctx_cgroup_path(struct cgroup *cgrp, char *buf, size_t len);
 struct cgroup *vctx_kof_cgroup(struct kernfs_open_file *of, bool *delegatable);
 struct cgroup *vctx_kn_cgroup(struct kernfs_node *kn);
+bool vctx_cgroup_mem(struct cgroup *cgrp, u64 *max_bytes, u64 *usage_bytes);
 
 /* shim_virt.c: the hooked functions a virtualized view replaces
  * (keep in step with rust/hooks/virt_redirect.rs). */

@@ -9,6 +9,8 @@
 #include <linux/cgroup.h>
 #include <linux/err.h>
 #include <linux/kernfs.h>
+#include <linux/memcontrol.h>
+#include <linux/page_counter.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -117,4 +119,33 @@ notrace struct cgroup *vctx_kof_cgroup(struct kernfs_open_file *of, bool *delega
 notrace struct cgroup *vctx_kn_cgroup(struct kernfs_node *kn)
 {
 	return vctx_kn_dir_cgroup(kn);
+}
+
+/*
+ * The memory limit in effect for @cgrp (the lowest memory.max of its
+ * memory cgroup and the ancestors') and that memory cgroup's usage, in
+ * bytes; false if no memory.max bounds it (or there is no memcg).
+ */
+notrace bool vctx_cgroup_mem(struct cgroup *cgrp, u64 *max_bytes, u64 *usage_bytes)
+{
+#ifdef CONFIG_MEMCG
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg, *iter;
+	unsigned long max = PAGE_COUNTER_MAX;
+
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (!css)
+		return false;
+	memcg = mem_cgroup_from_css(css);
+	for (iter = memcg; iter; iter = parent_mem_cgroup(iter))
+		max = min(max, READ_ONCE(iter->memory.max));
+	*usage_bytes = (u64)page_counter_read(&memcg->memory) << PAGE_SHIFT;
+	css_put(css);
+	if (max == PAGE_COUNTER_MAX)
+		return false;
+	*max_bytes = (u64)max << PAGE_SHIFT;
+	return true;
+#else
+	return false;
+#endif
 }

@@ -344,19 +344,15 @@ pub fn own_namespace(device: &Device, path: &str) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// After `vctx destroy PATH`: removes the directory of its cgroup, and
-/// its parents up to the root that are empty and bound to nothing.
+/// After `vctx destroy PATH`: removes the directory of its cgroup (if it
+/// has one and it is empty). Only that one: a parent directory is its
+/// parent context's, which outlives it.
 pub fn remove_dir(path: &str) {
     let Some(mount) = mount_point() else { return };
     let top = root(&mount);
-    let mut dir = dir_for(&top, path);
-    while dir != top && dir.starts_with(&top) {
-        if fs::remove_dir(&dir).is_err() {
-            break;
-        }
-        if !dir.pop() {
-            break;
-        }
+    let dir = dir_for(&top, path);
+    if dir != top && dir.starts_with(&top) {
+        let _ = fs::remove_dir(&dir);
     }
 }
 
