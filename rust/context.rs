@@ -64,6 +64,8 @@ pub(crate) struct CtxState {
     /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `reboot.rs`),
     /// 0 if not by reboot(2); cleared when a process joins it again.
     pub(crate) end_reason: u32,
+    /// The cgroup it is bound to (`crate::cgroup`), if any.
+    pub(crate) cgroup: Option<crate::cgroup::CgroupRef>,
 }
 
 impl CtxState {
@@ -85,6 +87,7 @@ impl CtxState {
             load: Default::default(),
             caps: crate::caps::ALL,
             end_reason: 0,
+            cgroup: None,
         }
     }
 

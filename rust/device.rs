@@ -24,7 +24,10 @@ use crate::name::{self, Name, PATH_MAX};
 use crate::state::{self, Inner, State};
 use crate::task::{self, TaskRef};
 use crate::uapi::*;
-use crate::{accounting, caps, kill, listing, membership, ns_ioctl, registry, seal, snapshot, wait};
+use crate::{
+    accounting, caps, cgroup_ioctl, kill, listing, membership, ns_ioctl, registry, seal, snapshot,
+    wait,
+};
 
 #[path = "device_stat.rs"]
 mod stat_cmd;
@@ -59,6 +62,8 @@ const NS_SET: u32 = cmd_id(_IOW::<vctx_ns_set>(MAGIC, 0x12));
 const NS_GET: u32 = cmd_id(_IOWR::<vctx_ns_get>(MAGIC, 0x13));
 const NS_OPEN: u32 = cmd_id(_IOWR::<vctx_ns_open>(MAGIC, 0x14));
 const SET_CAPS: u32 = cmd_id(_IOWR::<vctx_set_caps>(MAGIC, 0x20));
+const CGROUP_SET: u32 = cmd_id(_IOW::<vctx_cgroup_set>(MAGIC, 0x30));
+const CGROUP_GET: u32 = cmd_id(_IOWR::<vctx_cgroup_get>(MAGIC, 0x31));
 
 /// The features this build of the module implements.
 const FEATURES: u64 = (VCTX_FEAT_VERSION
@@ -74,7 +79,8 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_NAMESPACES
     | VCTX_FEAT_SEAL
     | VCTX_FEAT_CAPS
-    | VCTX_FEAT_REBOOT) as u64;
+    | VCTX_FEAT_REBOOT
+    | VCTX_FEAT_CGROUP) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;
@@ -104,6 +110,8 @@ pub(crate) fn ioctl(reader: &Reader, cmd: u32, arg: usize) -> Result<isize> {
         NS_GET => ns_ioctl::ns_get(st, &arg),
         NS_OPEN => ns_ioctl::ns_open(st, &arg),
         SET_CAPS => set_caps(st, &arg),
+        CGROUP_SET => cgroup_ioctl::set(st, &arg),
+        CGROUP_GET => cgroup_ioctl::get(st, &arg),
         _ => Err(ENOTTY),
     }
 }

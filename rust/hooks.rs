@@ -40,6 +40,9 @@
 //! | `write_sysrq_trigger` (-EPERM)| ftrace     | `hooks/machine.rs`    |
 //! | `security_syslog` (-EPERM)    | ftrace     | `hooks/machine.rs`    |
 //! | `devkmsg_write` (-EPERM)      | ftrace     | `hooks/machine.rs`    |
+//! | `cgroup_attach_task` (deny)   | ftrace     | `hooks/cgroup.rs`     |
+//! | `cgroup_file_write` (deny)    | ftrace     | `hooks/cgroup.rs`     |
+//! | `cgroup_mkdir`, `cgroup_rmdir` (deny) | ftrace | `hooks/cgroup.rs` |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -49,6 +52,7 @@
 use kernel::prelude::*;
 
 mod caps;
+mod cgroup;
 mod fork_admission;
 mod ftrace;
 mod guard;
@@ -100,6 +104,8 @@ pub(crate) struct Hooks {
     caps: caps::CapsHooks,
     #[pin]
     reboot: ftrace::FtraceHook,
+    #[pin]
+    cgroup: cgroup::CgroupHooks,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     exec: tracepoint::Probe,
@@ -129,6 +135,7 @@ impl Hooks {
             sysinfo <- sysinfo::register(),
             caps <- caps::CapsHooks::register(),
             reboot <- reboot::register(),
+            cgroup <- cgroup::CgroupHooks::register(),
         })
     }
 }

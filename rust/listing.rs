@@ -29,7 +29,9 @@ fn threads_of(key: task::GroupKey) -> u32 {
 /// The `VCTX_CTX_*` flags of `ctx` as reported (with the read-only ones).
 pub(crate) fn flags_of(inner: &Inner, ctx: &Context) -> u32 {
     let st = ctx.st.access(inner);
-    st.flags | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 }
+    st.flags
+        | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 }
+        | if st.cgroup.is_some() { VCTX_CTX_CGROUP } else { 0 }
 }
 
 /// How many contexts a listing of `ctx` holds.

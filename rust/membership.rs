@@ -252,16 +252,22 @@ fn add_io(total: &mut crate::usage::Io, io: &crate::usage::Io) {
 /// while a kill runs on its context's subtree, nor beyond a limit. A task
 /// admitted under a limit is reserved until born (`pending.rs`).
 ///
+/// `clone3(CLONE_INTO_CGROUP)` (`into_cgroup`) is refused to members
+/// (`crate::cgroup`).
+///
 /// Workers (io_uring, vhost) are created without the fork tracepoint, so
 /// their reservation would be released only when they are freed, maybe
 /// from a softirq: they are checked but not reserved (`reserve` false).
-pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool) -> Result {
+pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool, into_cgroup: bool) -> Result {
     let key = task::current_key();
     let mut inner = state.lock.lock();
     let ctx = match inner.members.get(&key) {
         Some(m) => m.ctx.clone(),
         None => return Ok(()),
     };
+    if into_cgroup {
+        return Err(EPERM);
+    }
     if registry::kill_in_progress(&inner, &ctx).is_some() {
         return Err(EAGAIN);
     }
@@ -313,6 +319,10 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
         }
         if registry::kill_in_progress(&inner, to).is_some() {
             return Err(EAGAIN);
+        }
+        if from.id != to.id {
+            // SAFETY: `target` holds a reference to a valid task.
+            unsafe { crate::cgroup::check_enter(&inner, to, target.as_ptr()) }?;
         }
         // Checked under the lock: the exit hook removes a member under it
         // too, so a group that is alive here gets its exit seen later.

@@ -220,6 +220,7 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
     }
     let removed;
     let mut released = crate::namespaces::Released::default();
+    let cgroup;
     {
         let mut inner = state.lock.lock();
         let ctx = resolve(&inner, view, names)?;
@@ -229,9 +230,11 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
         }
         removed = unlink(&mut inner, &ctx);
         crate::namespaces::release(&mut inner, &ctx, &mut released);
+        cgroup = ctx.st.access_mut(&mut inner).cgroup.take();
     }
     drop(removed);
     drop(released);
+    drop(cgroup);
     Ok(())
 }
 

@@ -62,4 +62,6 @@ plain_abi_struct! {
     vctx_ns_get = 160,
     vctx_ns_open = 40,
     vctx_set_caps = 40,
+    vctx_cgroup_set = 32,
+    vctx_cgroup_get = 56,
 }

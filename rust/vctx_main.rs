@@ -21,6 +21,8 @@
 //!   the namespaces a context holds, sealing, flag changes;
 //! - [`caps`]: capability masks, what a context's processes can hold;
 //! - [`reboot`]: reboot(2) inside a context ends the context;
+//! - [`cgroup`], [`cgroup_ioctl`]: contexts bound to cgroup v2 and the
+//!   policy that keeps members in their cgroup;
 //! - [`task`]: the task and pid accessors (over the C shim);
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
 //!   attaches to kernel internals;
@@ -33,6 +35,8 @@ use kernel::prelude::*;
 
 mod accounting;
 mod caps;
+mod cgroup;
+mod cgroup_ioctl;
 mod chardev;
 mod context;
 mod device;

@@ -222,7 +222,9 @@ pub(crate) fn decide(st: &State, view: View) -> bool {
     let inner = st.lock.lock();
     match (viewer(&inner), view) {
         (None, _) => false,
-        (Some(ctx), View::Meminfo) => accounting::rss_limit(&inner, ctx).is_some(),
+        (Some(ctx), View::Meminfo) => {
+            accounting::rss_limit(&inner, ctx).is_some() || crate::cgroup::effective(&inner, ctx).is_some()
+        }
         (Some(_), _) => true,
     }
 }
@@ -274,9 +276,11 @@ unsafe extern "C" fn vctx_virt_loadavg(
     true
 }
 
-/// For the shim: the caller's context's memory, its tightest rss limit
-/// (`total`) and its rss (`used`), in bytes; false if it has no limit or
-/// the caller sees the host's.
+/// For the shim: the caller's context's memory, in bytes: its tightest
+/// limit (`total`) — the rss limit, or the memory.max in effect for its
+/// cgroup (issue 13) if that is lower — and what that limit counts
+/// (`used`: its rss, or its cgroup's memory.current); false if it has no
+/// limit or the caller sees the host's.
 ///
 /// # Safety
 ///
@@ -284,19 +288,24 @@ unsafe extern "C" fn vctx_virt_loadavg(
 #[no_mangle]
 unsafe extern "C" fn vctx_virt_mem(total: *mut u64, used: *mut u64) -> bool {
     let Some(st) = state::get() else { return false };
-    let (ctx, limit) = {
+    let (ctx, limit, cg) = {
         let inner = st.lock.lock();
         let Some(ctx) = viewer(&inner) else { return false };
-        let Some(limit) = accounting::rss_limit(&inner, ctx) else {
-            return false;
-        };
-        (ctx.clone(), limit)
+        let cg = crate::cgroup::effective(&inner, ctx).map(|(g, _)| g.clone_ref());
+        (ctx.clone(), accounting::rss_limit(&inner, ctx), cg)
     };
-    let rss = accounting::rss_bytes(st, &ctx);
+    // Read without the state lock; the reference is put here too.
+    let mem = cg.and_then(|g| g.memory());
+    let (t, u) = match (limit, mem) {
+        (Some(l), Some((max, _))) if l < max => (l, accounting::rss_bytes(st, &ctx)),
+        (_, Some((max, usage))) => (max, usage),
+        (Some(l), None) => (l, accounting::rss_bytes(st, &ctx)),
+        (None, None) => return false,
+    };
     // SAFETY: valid for a write, by the function's contract.
     unsafe {
-        total.write(limit);
-        used.write(rss);
+        total.write(t);
+        used.write(u);
     }
     true
 }

@@ -67,6 +67,7 @@
  */
 #define VCTX_CAPS_LAST		40
 #define VCTX_CAPS_ALL		((1ULL << (VCTX_CAPS_LAST + 1)) - 1)
+#define VCTX_FEAT_CGROUP	(1ULL << 14)	/* contexts bound to cgroup v2: CGROUP_SET, CGROUP_GET */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral
@@ -78,6 +79,7 @@
 #define VCTX_CTX_NOVIRT		(1U << 2)	/* host values in /proc views (issue 6; inherited) */
 #define VCTX_CTX_KILLING	(1U << 16)	/* read-only: a kill is in progress */
 #define VCTX_CTX_SEALED		(1U << 17)	/* read-only: sealed (issue 7) */
+#define VCTX_CTX_CGROUP		(1U << 20)	/* read-only: bound to a cgroup of its own (issue 13) */
 #define VCTX_CTX_SETTABLE	(VCTX_CTX_EPHEMERAL | VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT)
 /* Settable flags that weaken isolation: refused from inside a sealed context. */
 #define VCTX_CTX_LOOSENING	(VCTX_CTX_SPECTATOR | VCTX_CTX_NOVIRT)
@@ -583,6 +585,62 @@ struct vctx_ns_open {
 	__u64 ino;		/* out: the namespace's inode number */
 };
 
+/*
+ * Cgroups (VCTX_FEAT_CGROUP, Documentation/cgroups.rst). A context may be
+ * bound to a cgroup v2 directory; its members, and those of its
+ * descendants that are not bound themselves, are then in that cgroup's
+ * subtree for as long as they are members:
+ *  - VCTX_IOC_ENTER into such a context fails with EXDEV unless the
+ *    process is already in the cgroup's subtree (move it first: write its
+ *    pid to cgroup.procs); the check and the entry hold cgroup_mutex, so
+ *    nothing moves it in between;
+ *  - nobody moves a member out of its context's cgroup subtree (EPERM);
+ *  - a member cannot write a cgroup file, create or remove a cgroup,
+ *    outside its context's cgroup subtree, nor write its context's own
+ *    cgroup files other than cgroup.procs, cgroup.threads and
+ *    cgroup.subtree_control (EPERM: no raising its own limits), nor move
+ *    a process that is not in its subtree (ESRCH); a member of a context
+ *    with no cgroup writes no cgroup file at all;
+ *  - clone3(CLONE_INTO_CGROUP) is refused to members (EPERM).
+ */
+#define VCTX_CGROUP_CLEAR	(1U << 0)	/* unbind: fd must be -1 */
+#define VCTX_CGROUP_SET_FLAGS	(VCTX_CGROUP_CLEAR)
+
+/*
+ * VCTX_IOC_CGROUP_SET: binds a context to the cgroup v2 directory open at
+ * fd (or, CLEAR, unbinds it). The cgroup must lie within the cgroup its
+ * parent context is in (EINVAL), every member of the context's subtree
+ * must be in the new cgroup's subtree already, and every bound descendant
+ * context's cgroup too (EBUSY). The root context is never bound (EPERM).
+ * Needs CAP_SYS_ADMIN; EPERM from inside a sealed context.
+ */
+struct vctx_cgroup_set {
+	__u32 size;
+	__u32 flags;		/* VCTX_CGROUP_* */
+	struct vctx_str path;
+	__s32 fd;		/* an open cgroup v2 directory; -1 with CLEAR */
+	__u32 __pad;
+};
+
+/*
+ * VCTX_IOC_CGROUP_GET: the cgroup a context is in: its own or that of its
+ * nearest bound ancestor (no higher than the caller's own context).
+ * ENODATA if none. The path is the cgroup's, relative to the caller's
+ * cgroup namespace root ("/vctx/web"), written to path_buf NUL-terminated
+ * (ERANGE and path_len as for VCTX_IOC_INFO; path_buf 0: length only).
+ * Unprivileged within the caller's subtree.
+ */
+struct vctx_cgroup_get {
+	__u32 size;
+	__u32 flags;		/* none defined: must be zero */
+	struct vctx_str path;
+	__u64 cgroup_id;	/* out: the cgroup's id (the inode number of its directory) */
+	__u64 holder;		/* out: id of the context bound to it */
+	__u64 path_buf;		/* in: user buffer for the cgroup's path (may be 0) */
+	__u32 path_buf_len;	/* in: its size */
+	__u32 path_len;		/* out: the path's length without the NUL */
+};
+
 #define VCTX_IOC_MAGIC		0xE7
 
 #define VCTX_IOC_VERSION	_IOWR(VCTX_IOC_MAGIC, 0x00, struct vctx_version)
@@ -607,5 +665,8 @@ struct vctx_ns_open {
 /* Reserved: 0x15..0x1F namespaces, seal and flags. */
 #define VCTX_IOC_SET_CAPS	_IOWR(VCTX_IOC_MAGIC, 0x20, struct vctx_set_caps)
 /* Reserved: 0x21..0x27 capabilities. */
+#define VCTX_IOC_CGROUP_SET	_IOW(VCTX_IOC_MAGIC, 0x30, struct vctx_cgroup_set)
+#define VCTX_IOC_CGROUP_GET	_IOWR(VCTX_IOC_MAGIC, 0x31, struct vctx_cgroup_get)
+/* Reserved: 0x32..0x37 cgroups. */
 
 #endif /* _UAPI_LINUX_VCTX_H */

@@ -8,7 +8,10 @@
 
 #include <linux/types.h>
 
+struct cgroup;
 struct file;
+struct kernfs_node;
+struct kernfs_open_file;
 struct ftrace_regs;
 struct pid;
 struct task_struct;
@@ -62,6 +65,18 @@ struct task_struct *vctx_vnr_owner_get(int nr);
 bool vctx_task_is_leader(struct task_struct *t);
 pid_t vctx_pid_nr(struct pid *pid);
 void vctx_getpriority_redirect(struct ftrace_regs *fregs);
+/* shim_cgroup.c (rust/cgroup.rs, rust/hooks/cgroup.rs) */
+struct cgroup *vctx_cgroup_get_fd(int fd);
+void vctx_cgroup_get(struct cgroup *cgrp);
+void vctx_cgroup_put(struct cgroup *cgrp);
+u64 vctx_cgroup_id(struct cgroup *cgrp);
+bool vctx_cgroup_within(struct cgroup *cgrp, struct cgroup *ancestor);
+bool vctx_task_in_cgroup(struct task_struct *t, struct cgroup *ancestor);
+bool vctx_pid_in_cgroup(struct pid *pid, struct cgroup *ancestor);
+int vctx_cgroup_path(struct cgroup *cgrp, char *buf, size_t len);
+struct cgroup *vctx_kof_cgroup(struct kernfs_open_file *of, bool *delegatable);
+struct cgroup *vctx_kn_cgroup(struct kernfs_node *kn);
+bool vctx_cgroup_mem(struct cgroup *cgrp, u64 *max_bytes, u64 *usage_bytes);
 
 /* shim_virt.c: the hooked functions a virtualized view replaces
  * (keep in step with rust/hooks/virt_redirect.rs). */

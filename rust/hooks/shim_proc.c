@@ -83,6 +83,8 @@ notrace bool vctx_sysctl_write_is_ns(struct kiocb *iocb)
 	    table->data == init_uts_ns.name.domainname)
 		return current->nsproxy && current->nsproxy->uts_ns != &init_uts_ns;
 	return false;
+}
+
 /* The task of the /proc/<pid>/... inode @path names, as vctx_proc_inode_task. */
 notrace struct task_struct *vctx_proc_path_task(const void *path)
 {

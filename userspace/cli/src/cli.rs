@@ -110,6 +110,17 @@ for processes inside (their next privileged call), and for the contexts below.")
     },
     /// Show, set or clear the flags of a context
     Flags(FlagsArgs),
+    /// Stop every process of a context's subtree (cgroup v2 freezer);
+    /// 'vctx thaw' resumes them, 'vctx kill' still works
+    Freeze {
+        /// The context to freeze
+        path: String,
+    },
+    /// Resume the processes of a frozen context
+    Thaw {
+        /// The context to thaw
+        path: String,
+    },
     /// List the processes of a context and its descendants
     Ps {
         /// The context whose subtree to list
@@ -136,13 +147,22 @@ for processes inside (their next privileged call), and for the contexts below.")
     },
     /// Show a context's limits, or set some (KEY=VALUE; "max" is unlimited)
     #[command(after_help = "\
-Limits: nproc=N (processes of the subtree), nthreads=N (threads), rss=SIZE (resident
-memory, soft: crossing it only counts a hit and sends an event). SIZE is bytes with an
-optional K, M, G or T suffix (powers of 1024). Example: vctx limit /web nproc=50 rss=2G")]
+The module's limits: nproc=N (processes of the subtree), nthreads=N (threads), rss=SIZE
+(resident memory, soft: crossing it only counts a hit and sends an event).
+The kernel's cgroup v2 controllers (the context gets a cgroup, <cgroup2>/vctx/PATH or below
+$VCTX_CGROUP_ROOT): cpu=PCT% (cpu.max: 150% is one and a half CPUs), cpu.weight=1..10000,
+cpuunits=N (OpenVZ: weight N/10), mem=SIZE (memory.max: over it the context's own processes
+are reclaimed, then OOM-killed), mem.high=SIZE (throttled above), swap=SIZE (memory.swap.max),
+io.read=DEV=RATE, io.write=DEV=RATE (bytes/s, e.g. 10M/s), io.riops=DEV=N, io.wiops=DEV=N
+(DEV: MAJOR:MINOR or a block device such as /dev/vda), cpus=LIST (cpuset.cpus, e.g. 0-1,3).
+A child's limits act within its parent's. SIZE is bytes with an optional K, M, G or T suffix
+(powers of 1024); max clears any limit.
+Example: vctx limit /web nproc=50 cpu=150% mem=2G io.write=/dev/vda=10M/s cpus=0-1")]
     Limit {
         /// The context
         path: String,
-        /// New limits: nproc=N|max, nthreads=N|max, rss=SIZE|max
+        /// New limits: nproc, nthreads, rss, cpu, cpu.weight, cpuunits, mem, mem.high, swap,
+        /// io.read, io.write, io.riops, io.wiops, cpus (=VALUE or =max)
         #[arg(value_name = "KEY=VALUE", value_parser = limitspec::parse)]
         assignments: Vec<Assignment>,
     },
@@ -346,11 +366,12 @@ mod tests {
         assert_eq!(
             assignments,
             [
-                (vctx_lib::Resource::Nproc, Some(5)),
-                (vctx_lib::Resource::Rss, Some(1 << 30))
+                Assignment::Module(vctx_lib::Resource::Nproc, Some(5)),
+                Assignment::Module(vctx_lib::Resource::Rss, Some(1 << 30))
             ]
         );
         assert!(Cli::try_parse_from(["vctx", "limit", "/a", "cpu=5"]).is_err());
+        assert!(Cli::try_parse_from(["vctx", "limit", "/a", "cpu=50%"]).is_ok());
         assert!(Cli::try_parse_from(["vctx", "limit", "/a"]).is_ok());
     }
 

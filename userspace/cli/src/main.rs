@@ -6,6 +6,9 @@
 
 mod acct_json;
 mod capspec;
+mod cgevents;
+mod cgroup;
+mod cgstat;
 mod cli;
 mod commands;
 mod duration;

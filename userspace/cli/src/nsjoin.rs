@@ -94,6 +94,14 @@ pub struct Prepared {
     proc: OwnedFd,
 }
 
+impl Prepared {
+    /// Leaves the namespace of type `clone_flag` out of the joins (the
+    /// caller made a new one of its own).
+    pub fn skip(&mut self, clone_flag: i32) {
+        self.join.retain(|(t, _)| t.clone_flag != clone_flag);
+    }
+}
+
 /// Opens `rel` (e.g. "self/ns/net") below the directory `dir`.
 fn open_at(dir: &OwnedFd, rel: &str, flags: i32) -> anyhow::Result<File> {
     let c = CString::new(rel).expect("no NUL in a /proc path");

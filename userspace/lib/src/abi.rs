@@ -40,6 +40,8 @@ const _: () = assert!(size_of::<vctx_ns_set>() == 64);
 const _: () = assert!(size_of::<vctx_ns_get>() == 160);
 const _: () = assert!(size_of::<vctx_ns_open>() == 40);
 const _: () = assert!(size_of::<vctx_set_caps>() == 40);
+const _: () = assert!(size_of::<vctx_cgroup_set>() == 32);
+const _: () = assert!(size_of::<vctx_cgroup_get>() == 56);
 
 #[cfg(test)]
 mod tests;

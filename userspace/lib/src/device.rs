@@ -25,6 +25,7 @@ use crate::types::{
 };
 
 mod accounting;
+pub mod cgroup;
 pub mod ns;
 
 /// Where the device node is unless [`DEVICE_ENV`] says otherwise.

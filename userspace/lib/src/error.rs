@@ -32,6 +32,8 @@ pub enum Op {
     NsGet,
     NsOpen,
     SetCaps,
+    CgroupSet,
+    CgroupGet,
 }
 
 impl Op {
@@ -59,6 +61,8 @@ impl Op {
             Op::NsGet => "namespaces",
             Op::NsOpen => "open namespace",
             Op::SetCaps => "set capabilities",
+            Op::CgroupSet => "bind cgroup",
+            Op::CgroupGet => "cgroup",
         }
     }
 
@@ -67,7 +71,14 @@ impl Op {
     fn needs_admin(self) -> bool {
         matches!(
             self,
-            Op::Create | Op::Destroy | Op::Rename | Op::Kill | Op::SetLimit | Op::Seal | Op::NsOpen
+            Op::Create
+                | Op::Destroy
+                | Op::Rename
+                | Op::Kill
+                | Op::SetLimit
+                | Op::Seal
+                | Op::NsOpen
+                | Op::CgroupSet
         )
     }
 }
@@ -110,6 +121,17 @@ pub fn reason(op: Op, errno: Errno) -> String {
         Errno::ENOENT => "no such context (see 'vctx ls')",
         Errno::EEXIST => "already exists",
         Errno::EBUSY if op == Op::NsSet => "the context already holds a namespace of that type",
+        Errno::EBUSY if op == Op::CgroupSet => {
+            "some member or bound child context is not in that cgroup (move them first)"
+        }
+        Errno::EINVAL if op == Op::CgroupSet => {
+            "not a cgroup v2 directory within its parent context's cgroup"
+        }
+        Errno::EBADF if op == Op::CgroupSet => "not a cgroup v2 directory",
+        Errno::ENODATA if op == Op::CgroupGet => "the context is in no cgroup (see 'vctx limit')",
+        Errno::EXDEV if op == Op::Enter => {
+            "the process is not in the context's cgroup (move it there first)"
+        }
         Errno::EBUSY => "context is busy (it has members or children)",
         Errno::EPERM | Errno::EACCES if op == Op::Enter => {
             "not permitted (a process may only move down into its own context's subtree; \

@@ -18,6 +18,7 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_SEAL, "seal"),
     (abi::VCTX_FEAT_CAPS, "caps"),
     (abi::VCTX_FEAT_REBOOT, "reboot"),
+    (abi::VCTX_FEAT_CGROUP, "cgroup"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.
@@ -27,6 +28,7 @@ pub const CTX_FLAGS: &[(u32, &str)] = &[
     (abi::VCTX_CTX_NOVIRT, "novirt"),
     (abi::VCTX_CTX_KILLING, "killing"),
     (abi::VCTX_CTX_SEALED, "sealed"),
+    (abi::VCTX_CTX_CGROUP, "cgroup"),
 ];
 
 /// The names of the bits set in `bits`; an unknown bit N is named "bitN".

@@ -35,6 +35,8 @@ const NR_NS_SET: u8 = 0x12;
 const NR_NS_GET: u8 = 0x13;
 const NR_NS_OPEN: u8 = 0x14;
 const NR_SET_CAPS: u8 = 0x20;
+const NR_CGROUP_SET: u8 = 0x30;
+const NR_CGROUP_GET: u8 = 0x31;
 
 /// `_IOWR(VCTX_IOC_MAGIC, nr, T)`.
 macro_rules! iowr {
@@ -69,6 +71,8 @@ pub const VCTX_IOC_NS_SET: u32 = iow!(NR_NS_SET, abi::vctx_ns_set);
 pub const VCTX_IOC_NS_GET: u32 = iowr!(NR_NS_GET, abi::vctx_ns_get);
 pub const VCTX_IOC_NS_OPEN: u32 = iowr!(NR_NS_OPEN, abi::vctx_ns_open);
 pub const VCTX_IOC_SET_CAPS: u32 = iowr!(NR_SET_CAPS, abi::vctx_set_caps);
+pub const VCTX_IOC_CGROUP_SET: u32 = iow!(NR_CGROUP_SET, abi::vctx_cgroup_set);
+pub const VCTX_IOC_CGROUP_GET: u32 = iowr!(NR_CGROUP_GET, abi::vctx_cgroup_get);
 
 ioctl_readwrite!(version, MAGIC, NR_VERSION, abi::vctx_version);
 ioctl_readwrite!(create, MAGIC, NR_CREATE, abi::vctx_create);
@@ -90,6 +94,8 @@ ioctl_write_ptr!(ns_set, MAGIC, NR_NS_SET, abi::vctx_ns_set);
 ioctl_readwrite!(ns_get, MAGIC, NR_NS_GET, abi::vctx_ns_get);
 ioctl_readwrite!(ns_open, MAGIC, NR_NS_OPEN, abi::vctx_ns_open);
 ioctl_readwrite!(set_caps, MAGIC, NR_SET_CAPS, abi::vctx_set_caps);
+ioctl_write_ptr!(cgroup_set, MAGIC, NR_CGROUP_SET, abi::vctx_cgroup_set);
+ioctl_readwrite!(cgroup_get, MAGIC, NR_CGROUP_GET, abi::vctx_cgroup_get);
 
 #[cfg(test)]
 mod tests {
@@ -118,6 +124,8 @@ mod tests {
         assert_eq!(VCTX_IOC_NS_GET, abi::VCTX_IOC_NS_GET);
         assert_eq!(VCTX_IOC_NS_OPEN, abi::VCTX_IOC_NS_OPEN);
         assert_eq!(VCTX_IOC_SET_CAPS, abi::VCTX_IOC_SET_CAPS);
+        assert_eq!(VCTX_IOC_CGROUP_SET, abi::VCTX_IOC_CGROUP_SET);
+        assert_eq!(VCTX_IOC_CGROUP_GET, abi::VCTX_IOC_CGROUP_GET);
     }
 
     /// The same numbers from the hand-computed sizes, and as literals
@@ -147,6 +155,8 @@ mod tests {
             (VCTX_IOC_NS_GET, rw(0x13, 160), 0xC0A0_E713),
             (VCTX_IOC_NS_OPEN, rw(0x14, 40), 0xC028_E714),
             (VCTX_IOC_SET_CAPS, rw(0x20, 40), 0xC028_E720),
+            (VCTX_IOC_CGROUP_SET, w(0x30, 32), 0x4020_E730),
+            (VCTX_IOC_CGROUP_GET, rw(0x31, 56), 0xC038_E731),
         ];
         for (i, (ours, nix, literal)) in expected.into_iter().enumerate() {
             assert_eq!(ours, nix, "command {i}: nix");

@@ -26,6 +26,7 @@ mod types;
 pub use accounting::{
     Counters, FinalRecord, LOAD_ONE, Limit, Limits, Resource, SnapEntry, Snapshot, Stat,
 };
+pub use device::cgroup::CgroupBinding;
 pub use device::ns::{NS_TYPES, Namespaces, NsType};
 pub use device::{DEFAULT_DEVICE, DEVICE_ENV, Device};
 pub use error::{Error, Op, Result, describe_errno, reason};

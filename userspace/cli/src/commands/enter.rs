@@ -26,15 +26,20 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
     };
     let path = normalize(path);
     let device = Device::open()?;
+    // Refused by the module anyway; said first, before anything moved.
+    if let Some(extra) = caps_beyond(&device, &path, pid) {
+        anyhow::bail!(
+            "pid {pid} holds capabilities outside {path}'s mask ({extra}): it cannot \
+             enter; start it inside with 'vctx exec {path} -- CMD' (trimmed to the \
+             mask), or widen the mask with 'vctx caps {path} +CAP'"
+        );
+    }
+    let before = crate::cgroup::dir_of(pid);
+    crate::cgroup::move_before_enter(&device, &path, pid)?;
     if let Err(err) = device.enter(&path, pid) {
-        if err.errno() == Some(vctx_lib::Errno::EPERM) {
-            if let Some(extra) = caps_beyond(&device, &path, pid) {
-                anyhow::bail!(
-                    "pid {pid} holds capabilities outside {path}'s mask ({extra}): it cannot \
-                     enter; start it inside with 'vctx exec {path} -- CMD' (trimmed to the \
-                     mask), or widen the mask with 'vctx caps {path} +CAP'"
-                );
-            }
+        // Nothing half-applied: back into the cgroup it came from.
+        if let Some(dir) = before {
+            crate::cgroup::move_back(pid, &dir);
         }
         return Err(err.into());
     }

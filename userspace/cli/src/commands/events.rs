@@ -1,5 +1,8 @@
 //! `vctx events [--follow]`: the limit events waiting for a new reader,
 //! or (--follow) every event as it comes; one line (or JSON line) each.
+//! The cgroup events of contexts with a cgroup of their own (memory max,
+//! high, oom, oom_kill; CPU throttling: `crate::cgevents`) come after the
+//! module's, and with `--follow` as the CLI sees their counts grow.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -227,13 +230,30 @@ pub fn run(follow: bool, json: bool) -> anyhow::Result<()> {
         anyhow::bail!("the module has no limit events (is it older than this tool?)");
     }
     let mut names = names(&device);
+    let mut watch = crate::cgevents::Watch::default();
     loop {
         let events = device.read_events()?;
         print(&events, &mut names, &device, json)?;
+        let contexts: Vec<(u64, String)> = names.iter().map(|(id, p)| (*id, p.clone())).collect();
+        let cg = watch.poll(&device, &contexts);
+        let mut out = io::stdout().lock();
+        for e in &cg {
+            if json {
+                serde_json::to_writer(&mut out, e)?;
+                out.write_all(b"\n")?;
+            } else {
+                out.write_all(e.line().as_bytes())?;
+            }
+        }
+        out.flush()?;
+        drop(out);
         if !follow {
             return Ok(());
         }
-        device.poll_events(None)?;
+        // Cgroup counters are looked at once a second.
+        if !device.poll_events(Some(std::time::Duration::from_secs(1)))? {
+            names = self::names(&device);
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use std::process::Command;
 use vctx_lib::{CreateOptions, Device, Errno, describe_errno};
 
 use crate::capspec;
+use crate::cgroup;
 use crate::cli::ExecArgs;
 use crate::nsjoin::{self, Launch, NsRequest};
 use crate::paths::{join, normalize};
@@ -72,10 +73,23 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         path = join(&path, &created.name);
     }
     // Namespaces are joined and made with the caller's own privileges,
-    // before entering: entering trims them to the context's mask.
+    // before entering: entering trims them to the context's mask. The
+    // process moves into the context's cgroup first (ENTER refuses one
+    // that is not in it), so a cgroup namespace made here is rooted there.
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let launched = nsjoin::prepare(&device, &path, &ns)
-        .and_then(|prepared| nsjoin::setup(&device, &path, prepared, &ns))
+        .and_then(|mut prepared| {
+            cgroup::move_before_enter(&device, &path, 0)?;
+            let makes_cgroup_ns = ns
+                .create
+                .iter()
+                .any(|t| t.clone_flag == libc::CLONE_NEWCGROUP);
+            // A context bound to a cgroup of its own sees it as its root.
+            if !ns.no_ns && !makes_cgroup_ns && cgroup::own_namespace(&device, &path)? {
+                prepared.skip(libc::CLONE_NEWCGROUP);
+            }
+            nsjoin::setup(&device, &path, prepared, &ns)
+        })
         .and_then(|launch| match launch {
             Launch::Child { .. } => Ok(launch),
             Launch::Exec => Ok(device.enter(&path, 0).map(|()| launch)?),

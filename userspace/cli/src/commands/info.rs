@@ -23,6 +23,16 @@ struct NsJson {
     holder_id: u64,
 }
 
+/// The cgroup the context is in (`cgroup` of `vctx info --json`).
+#[derive(Debug, Serialize)]
+struct CgroupJson {
+    /// Its directory.
+    dir: String,
+    /// Bound to this context (false: inherited from an ancestor).
+    own: bool,
+    frozen: bool,
+}
+
 #[derive(Debug, Serialize)]
 struct InfoJson {
     #[serde(flatten)]
@@ -31,6 +41,8 @@ struct InfoJson {
     /// The capability mask (bits 1 << CAP_*) and its names.
     caps: u64,
     cap_names: Vec<String>,
+    /// null: in no cgroup.
+    cgroup: Option<CgroupJson>,
 }
 
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
@@ -39,6 +51,14 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
     let info = device.info(&path)?;
     // A module without namespaces (ENOTTY) has none to show.
     let ns = device.ns_get(&path).unwrap_or_default();
+    let cg = crate::cgroup::current_dir(&device, &path)
+        .ok()
+        .flatten()
+        .map(|(dir, holder)| CgroupJson {
+            frozen: crate::cgstat::keyed(&dir, "cgroup.events").get("frozen") == Some(&1),
+            dir: dir.display().to_string(),
+            own: holder == info.entry.id,
+        });
     if json {
         let namespaces = ns
             .entries()
@@ -55,9 +75,21 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
             namespaces,
             caps: info.entry.caps,
             cap_names: crate::capspec::names(info.entry.caps),
+            cgroup: cg,
         })
     } else {
-        Ok(output::text(&render(&info, &ns, human::boottime_ns()))?)
+        let mut text = render(&info, &ns, human::boottime_ns());
+        if let Some(c) = cg {
+            let rows = [
+                (
+                    "cgroup",
+                    format!("{}{}", c.dir, if c.own { "" } else { " (inherited)" }),
+                ),
+                ("frozen", if c.frozen { "yes" } else { "no" }.to_owned()),
+            ];
+            text.push_str(&key_values(&rows));
+        }
+        Ok(output::text(&text)?)
     }
 }
 

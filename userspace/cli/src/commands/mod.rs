@@ -8,6 +8,7 @@ mod enter;
 mod events;
 pub mod exec;
 mod flags;
+pub mod freeze;
 mod info;
 mod kill;
 mod limit;
@@ -40,6 +41,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Caps { path, changes } => caps::run(&path, &changes, json),
         Command::Seal { path } => seal::run(&path, json),
         Command::Flags(args) => flags::run(&args, json),
+        Command::Freeze { path } => freeze::run(&path, true),
+        Command::Thaw { path } => freeze::run(&path, false),
         Command::Ps { path } => ps::run(&path, json),
         Command::Kill(args) => kill::run(&args, json),
         Command::Wait { timeout, path } => wait::run(&path, timeout, json),

@@ -18,6 +18,8 @@ struct ProcessJson {
     context_id: u64,
     threads: u32,
     command: String,
+    /// Its cgroup is frozen (`vctx freeze`).
+    frozen: bool,
 }
 
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
@@ -31,7 +33,12 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
         .map(|e| e.id)
         .zip(preorder_paths(&all, "/"))
         .collect();
-    let rows = rows(&pids, &names, procfs::command);
+    let rows = rows(
+        &pids,
+        &names,
+        procfs::command,
+        crate::cgroup::process_frozen,
+    );
     if json {
         output::json(&rows)
     } else {
@@ -43,6 +50,7 @@ fn rows(
     pids: &[PidEntry],
     names: &HashMap<u64, String>,
     command: impl Fn(i32) -> String,
+    frozen: impl Fn(i32) -> bool,
 ) -> Vec<ProcessJson> {
     pids.iter()
         .map(|p| ProcessJson {
@@ -51,6 +59,7 @@ fn rows(
             context_id: p.ctx_id,
             threads: p.threads,
             command: command(p.pid),
+            frozen: frozen(p.pid),
         })
         .collect()
 }
@@ -67,6 +76,11 @@ fn render(rows: &[ProcessJson]) -> String {
             .context
             .clone()
             .unwrap_or_else(|| format!("? (id {})", r.context_id));
+        let context = if r.frozen {
+            format!("{context} (frozen)")
+        } else {
+            context
+        };
         table.row(vec![
             r.pid.to_string(),
             context,
@@ -100,17 +114,22 @@ mod tests {
                 ctx_id: 42,
             },
         ];
-        rows(&pids, &names, |pid| format!("cmd{pid} --flag"))
+        rows(
+            &pids,
+            &names,
+            |pid| format!("cmd{pid} --flag"),
+            |pid| pid == 99,
+        )
     }
 
     #[test]
     fn table() {
         assert_eq!(
             render(&fixture()),
-            " PID  CONTEXT    THREADS  COMMAND\n\
-             \x20  7  /                1  cmd7 --flag\n\
-             1234  /web            12  cmd1234 --flag\n\
-             \x20 99  ? (id 42)        1  cmd99 --flag\n"
+            " PID  CONTEXT             THREADS  COMMAND\n\
+             \x20  7  /                         1  cmd7 --flag\n\
+             1234  /web                     12  cmd1234 --flag\n\
+             \x20 99  ? (id 42) (frozen)        1  cmd99 --flag\n"
         );
     }
 
@@ -121,7 +140,7 @@ mod tests {
             v[1],
             serde_json::json!({
                 "pid": 1234, "context": "/web", "context_id": 3, "threads": 12,
-                "command": "cmd1234 --flag"
+                "command": "cmd1234 --flag", "frozen": false
             })
         );
         assert_eq!(v[2]["context"], serde_json::Value::Null);

@@ -33,6 +33,8 @@ struct StatJson {
     self_: Counters,
     subtree: Counters,
     limits: LimitsJson,
+    /// The cgroup's figures; null: in no cgroup.
+    cgroup: Option<crate::cgstat::CgroupFigures>,
 }
 
 impl StatJson {
@@ -52,6 +54,7 @@ impl StatJson {
             self_: s.self_,
             subtree: s.subtree,
             limits: (&s.limits).into(),
+            cgroup: None,
         }
     }
 }
@@ -64,10 +67,18 @@ pub fn run(path: &str, window: Option<Duration>, json: bool) -> anyhow::Result<(
         std::thread::sleep(window);
     }
     let stat = device.stat(&path, window.is_some())?;
+    let cg = crate::commands::limit::figures(&device, &path, stat.id)?;
     if json {
-        output::json(&StatJson::new(&path, &stat, window))
+        let mut doc = StatJson::new(&path, &stat, window);
+        doc.cgroup = cg;
+        output::json(&doc)
     } else {
-        Ok(output::text(&render(&path, &stat, window))?)
+        let mut text = render(&path, &stat, window);
+        if let Some(cg) = cg {
+            text.push('\n');
+            text.push_str(&cg.table());
+        }
+        Ok(output::text(&text)?)
     }
 }
 

@@ -1,0 +1,341 @@
+//! The figures of a context's cgroup (issue 13), for `vctx limit`, `vctx
+//! stat` and `--json`: what each controller reports as held, peak, limit
+//! and failures (memory.current/peak/max/events, memory.swap.*, cpu.max
+//! and cpu.stat, cpu.weight, cpuset.cpus, io.max and io.stat), and the
+//! freezer state.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cgroup::read;
+use crate::human;
+use crate::table::{Align, Table};
+
+/// A figure that is a number or "max" (None).
+fn num(s: &str) -> Option<u64> {
+    s.trim().parse().ok()
+}
+
+/// The "key value" lines of a flat-keyed file (memory.events, cpu.stat).
+pub fn keyed(dir: &Path, file: &str) -> BTreeMap<String, u64> {
+    read(dir, file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            Some((k.to_owned(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// One limit of a controller, beancounter style.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CgLimit {
+    pub held: Option<u64>,
+    pub peak: Option<u64>,
+    /// None: max.
+    pub limit: Option<u64>,
+    pub failures: Option<u64>,
+}
+
+/// The memory controller's view.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Memory {
+    /// memory.current / memory.peak / memory.max / memory.events max.
+    pub mem: CgLimit,
+    /// memory.high (failures: memory.events high).
+    pub high: CgLimit,
+    /// memory.swap.current / peak / max / memory.swap.events max.
+    pub swap: Option<CgLimit>,
+    /// memory.events oom, oom_kill.
+    pub oom: u64,
+    pub oom_kill: u64,
+}
+
+/// The cpu controller's view.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cpu {
+    /// The quota in hundredths of a percent of one CPU (15000: 150%); None: max.
+    pub quota_pct100: Option<u64>,
+    pub weight: Option<u64>,
+    pub usage_usec: u64,
+    pub nr_throttled: u64,
+    pub throttled_usec: u64,
+}
+
+/// One device's io.max and io.stat.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Io {
+    pub dev: String,
+    /// io.max fields (None: max).
+    pub rbps: Option<u64>,
+    pub wbps: Option<u64>,
+    pub riops: Option<u64>,
+    pub wiops: Option<u64>,
+    /// io.stat figures.
+    pub rbytes: u64,
+    pub wbytes: u64,
+    pub rios: u64,
+    pub wios: u64,
+}
+
+/// Everything vctx shows of a context's cgroup.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CgroupFigures {
+    /// The cgroup's directory.
+    pub dir: String,
+    /// Whether the cgroup is bound to this very context (else inherited).
+    pub own: bool,
+    pub frozen: bool,
+    pub memory: Option<Memory>,
+    pub cpu: Option<Cpu>,
+    /// cpuset.cpus (as set; "" inherits) and cpuset.cpus.effective.
+    pub cpus: Option<String>,
+    pub cpus_effective: Option<String>,
+    pub io: Vec<Io>,
+}
+
+impl CgroupFigures {
+    /// Reads the figures of the cgroup at `dir`.
+    pub fn read(dir: &Path, own: bool) -> Self {
+        let events = keyed(dir, "cgroup.events");
+        let memory = read(dir, "memory.max").ok().map(|max| {
+            let ev = keyed(dir, "memory.events");
+            let swap = read(dir, "memory.swap.max").ok().map(|smax| CgLimit {
+                held: read(dir, "memory.swap.current").ok().and_then(|v| num(&v)),
+                peak: read(dir, "memory.swap.peak").ok().and_then(|v| num(&v)),
+                limit: num(&smax),
+                failures: keyed(dir, "memory.swap.events").get("max").copied(),
+            });
+            let current = read(dir, "memory.current").ok().and_then(|v| num(&v));
+            Memory {
+                mem: CgLimit {
+                    held: current,
+                    peak: read(dir, "memory.peak").ok().and_then(|v| num(&v)),
+                    limit: num(&max),
+                    failures: ev.get("max").copied(),
+                },
+                high: CgLimit {
+                    held: current,
+                    peak: None,
+                    limit: read(dir, "memory.high").ok().and_then(|v| num(&v)),
+                    failures: ev.get("high").copied(),
+                },
+                swap,
+                oom: ev.get("oom").copied().unwrap_or(0),
+                oom_kill: ev.get("oom_kill").copied().unwrap_or(0),
+            }
+        });
+        let stat = keyed(dir, "cpu.stat");
+        let cpu = read(dir, "cpu.max").ok().map(|max| {
+            let mut it = max.split_whitespace();
+            let quota = it.next().and_then(num);
+            let period = it.next().and_then(num).unwrap_or(100_000).max(1);
+            Cpu {
+                quota_pct100: quota.map(|q| q * 10_000 / period),
+                weight: read(dir, "cpu.weight").ok().and_then(|v| num(&v)),
+                usage_usec: stat.get("usage_usec").copied().unwrap_or(0),
+                nr_throttled: stat.get("nr_throttled").copied().unwrap_or(0),
+                throttled_usec: stat.get("throttled_usec").copied().unwrap_or(0),
+            }
+        });
+        let io = io_figures(
+            &read(dir, "io.max").unwrap_or_default(),
+            &read(dir, "io.stat").unwrap_or_default(),
+        );
+        CgroupFigures {
+            dir: dir.display().to_string(),
+            own,
+            frozen: events.get("frozen") == Some(&1),
+            memory,
+            cpu,
+            cpus: read(dir, "cpuset.cpus").ok(),
+            cpus_effective: read(dir, "cpuset.cpus.effective").ok(),
+            io,
+        }
+    }
+
+    /// The limits as a table: LIMIT HELD PEAK MAX FAILURES, then one line
+    /// of events.
+    pub fn table(&self) -> String {
+        let mut t = Table::new(&[
+            ("CGROUP", Align::Left),
+            ("HELD", Align::Right),
+            ("PEAK", Align::Right),
+            ("MAX", Align::Right),
+            ("FAILURES", Align::Right),
+        ]);
+        let opt = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "-".to_owned(), f);
+        let size = |v: u64| human::size(v);
+        let count = |v: u64| v.to_string();
+        let lim = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "max".to_owned(), f);
+        if let Some(m) = &self.memory {
+            for (name, l) in [("mem", &m.mem), ("mem.high", &m.high)] {
+                t.row(vec![
+                    name.into(),
+                    opt(l.held, &size),
+                    opt(l.peak, &size),
+                    lim(l.limit, &size),
+                    opt(l.failures, &count),
+                ]);
+            }
+            if let Some(s) = &m.swap {
+                t.row(vec![
+                    "swap".into(),
+                    opt(s.held, &size),
+                    opt(s.peak, &size),
+                    lim(s.limit, &size),
+                    opt(s.failures, &count),
+                ]);
+            }
+        }
+        if let Some(c) = &self.cpu {
+            t.row(vec![
+                "cpu".into(),
+                human::duration(c.usage_usec * 1000),
+                "-".into(),
+                lim(c.quota_pct100, &|q| pct(q)),
+                c.nr_throttled.to_string(),
+            ]);
+            if let Some(w) = c.weight {
+                t.row(vec![
+                    "cpu.weight".into(),
+                    "-".into(),
+                    "-".into(),
+                    w.to_string(),
+                    "-".into(),
+                ]);
+            }
+        }
+        if let Some(cpus) = &self.cpus {
+            let eff = self.cpus_effective.clone().unwrap_or_default();
+            let set = if cpus.is_empty() {
+                "max".to_owned()
+            } else {
+                cpus.clone()
+            };
+            t.row(vec!["cpus".into(), eff, "-".into(), set, "-".into()]);
+        }
+        for io in &self.io {
+            let rate = |v: u64| format!("{}/s", human::size(v));
+            t.row(vec![
+                format!("io.read {}", io.dev),
+                size(io.rbytes),
+                "-".into(),
+                lim(io.rbps, &rate),
+                "-".into(),
+            ]);
+            t.row(vec![
+                format!("io.write {}", io.dev),
+                size(io.wbytes),
+                "-".into(),
+                lim(io.wbps, &rate),
+                "-".into(),
+            ]);
+            t.row(vec![
+                format!("io.riops {}", io.dev),
+                io.rios.to_string(),
+                "-".into(),
+                lim(io.riops, &count),
+                "-".into(),
+            ]);
+            t.row(vec![
+                format!("io.wiops {}", io.dev),
+                io.wios.to_string(),
+                "-".into(),
+                lim(io.wiops, &count),
+                "-".into(),
+            ]);
+        }
+        let mut out = t.render();
+        let mut notes = vec![format!(
+            "cgroup {}{}",
+            self.dir,
+            if self.own { "" } else { " (inherited)" }
+        )];
+        if self.frozen {
+            notes.push("frozen".into());
+        }
+        if let Some(m) = &self.memory {
+            notes.push(format!("oom {}, oom_kill {}", m.oom, m.oom_kill));
+        }
+        if let Some(c) = &self.cpu {
+            notes.push(format!(
+                "throttled {}",
+                human::duration(c.throttled_usec * 1000)
+            ));
+        }
+        out.push_str(&notes.join("; "));
+        out.push('\n');
+        out
+    }
+}
+
+/// "150%", "12.5%".
+pub fn pct(q: u64) -> String {
+    if q % 100 == 0 {
+        format!("{}%", q / 100)
+    } else {
+        format!("{}.{:02}%", q / 100, q % 100).replace("0%", "%")
+    }
+}
+
+/// io.max and io.stat, by device (only devices io.max names).
+fn io_figures(max: &str, stat: &str) -> Vec<Io> {
+    let field = |line: &str, key: &str| -> Option<String> {
+        line.split_whitespace().find_map(|kv| {
+            kv.strip_prefix(key)
+                .and_then(|v| v.strip_prefix('='))
+                .map(str::to_owned)
+        })
+    };
+    max.lines()
+        .filter_map(|l| {
+            let dev = l.split_whitespace().next()?.to_owned();
+            let s = stat
+                .lines()
+                .find(|s| s.split_whitespace().next() == Some(dev.as_str()))
+                .unwrap_or("");
+            let n = |k: &str| field(s, k).and_then(|v| num(&v)).unwrap_or(0);
+            Some(Io {
+                rbps: field(l, "rbps").and_then(|v| num(&v)),
+                wbps: field(l, "wbps").and_then(|v| num(&v)),
+                riops: field(l, "riops").and_then(|v| num(&v)),
+                wiops: field(l, "wiops").and_then(|v| num(&v)),
+                rbytes: n("rbytes"),
+                wbytes: n("wbytes"),
+                rios: n("rios"),
+                wios: n("wios"),
+                dev,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(pct(15000), "150%");
+        assert_eq!(pct(1250), "12.5%");
+        assert_eq!(pct(5), "0.05%");
+    }
+
+    #[test]
+    fn io_by_device() {
+        let v = io_figures(
+            "254:0 rbps=max wbps=1048576 riops=max wiops=100",
+            "254:0 rbytes=10 wbytes=2048 rios=1 wios=2 dbytes=0 dios=0\n8:0 rbytes=5",
+        );
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].dev, "254:0");
+        assert_eq!(v[0].wbps, Some(1 << 20));
+        assert_eq!(v[0].rbps, None);
+        assert_eq!(v[0].wiops, Some(100));
+        assert_eq!(v[0].wbytes, 2048);
+    }
+}
