@@ -8,7 +8,7 @@ SHELL := /bin/bash
 DEBUG ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 
-.PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean
+.PHONY: help deps kernel module cli progs run test test-host peer test-guest shell check bench clean distclean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -39,6 +39,9 @@ shell: deps ## an interactive guest with the module loaded (Ctrl-A x quits)
 
 test: deps ## every test: host, in-guest suites, KUnit, splat checks
 	tools/run-tests $(VFLAGS)
+
+peer: deps ## the kernel's selftests without vctx, with it, inside a context
+	tools/run-peer $(VFLAGS)
 
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only
