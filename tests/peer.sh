@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # In the guest, for tools/run-peer: run the kernel's selftests listed in
-# /vctx/peer/run.txt ("target/program timeout [arg...]" lines) in the passes
-# named:
+# /vctx/peer/run.txt ("target/program timeout ENV [arg...]" lines, ENV:
+# VAR=VALUE[,VAR=VALUE...] or -) in the passes named:
 #   off     vctx.ko not loaded (boot with vm-run --no-load)
 #   root    vctx.ko loaded (insmod here if it is not), tests in the root context
 #   inside  tests inside the context /peer (vctx exec /peer -- PROGRAM)
@@ -35,7 +35,8 @@ run_pass() {
 		*) echo "PEER error: unknown pass $pass"; return 1 ;;
 	esac
 	p0=$(now)
-	while read -r name to args; do
+	while read -r name to envs args; do
+		[ "$envs" = - ] && envs=
 		t=${name%/*} prog=${name#*/}
 		echo "PEER begin $pass $name"
 		rm -f /tmp/peer.timedout
@@ -44,16 +45,19 @@ run_pass() {
 		# group's id), so a timeout kills it with everything it forked,
 		# and nothing it leaves behind runs into the next test.
 		# shellcheck disable=SC2086 # $wrap and $args are words
-		(cd "$P/$t" && exec setsid $wrap "./$prog" $args) </dev/null >/tmp/peer.out 2>&1 &
+		(cd "$P/$t" && for v in $(echo "$envs" | tr , ' '); do export "$v"; done &&
+			exec setsid $wrap "./$prog" $args) </dev/null >/tmp/peer.out 2>&1 &
 		tp=$!
-		setsid sh -c "sleep $to; : >/tmp/peer.timedout; kill -KILL -$tp" </dev/null >/dev/null 2>&1 &
+		setsid sh -c "sleep $to; echo $tp >/tmp/peer.timedout; kill -KILL -$tp" </dev/null >/dev/null 2>&1 &
 		wd=$!
 		wait "$tp"
 		rc=$?
+		# The watchdog by pid too: it may not have called setsid yet.
+		kill -KILL "$wd" 2>/dev/null
 		kill -KILL -"$wd" 2>/dev/null
 		kill -KILL -"$tp" 2>/dev/null
 		t1=$(now)
-		[ -e /tmp/peer.timedout ] && rc=timeout
+		[ "$(cat /tmp/peer.timedout 2>/dev/null)" = "$tp" ] && rc=timeout
 		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 		sed 's/^/| /' /tmp/peer.out
 		echo "PEER end $pass $name $rc $secs"
