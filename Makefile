@@ -13,7 +13,7 @@ KERNEL ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 KFLAGS := $(if $(KERNEL),--kernel $(KERNEL))
 
-.PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean
+.PHONY: help deps kernel module cli progs run test test-host peer test-guest shell check bench clean distclean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -45,6 +45,9 @@ shell: deps ## an interactive guest with the module loaded (Ctrl-A x quits)
 
 test: deps ## every test: host, then in-guest suites, KUnit, splat checks on both kernels
 	tools/run-tests $(VFLAGS) $(KFLAGS)
+
+peer: deps ## the kernel's selftests without vctx, with it, inside a context
+	tools/run-peer $(VFLAGS)
 
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only
