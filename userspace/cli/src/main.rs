@@ -44,9 +44,8 @@ fn main() -> ExitCode {
 /// Rust ignores SIGPIPE; restore the default so `vctx ps | head` ends
 /// quietly instead of failing with EPIPE.
 fn restore_sigpipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
     // SAFETY: called first thing in main, before any other thread exists;
     // SIG_DFL is a valid disposition and no handler of ours is replaced.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }

@@ -91,7 +91,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     let err = Command::new(program).args(rest).exec();
     Err(ExecFailed {
         command: program.to_string_lossy().into_owned(),
-        errno: Errno::from_raw(err.raw_os_error().unwrap_or(libc::ENOEXEC)),
+        errno: Errno::from_raw(err.raw_os_error().unwrap_or(Errno::ENOEXEC as i32)),
     }
     .into())
 }
