@@ -18,6 +18,7 @@ mod procfs;
 mod signal;
 mod table;
 mod topframe;
+mod toptui;
 mod treeview;
 
 use std::process::ExitCode;
