@@ -77,12 +77,25 @@ mod tests {
     #[test]
     fn rejects() {
         for bad in [
-            "", "s", "5x", "1..5s", ".s", "1m30", "-1s", "ms5", "1e3s", "1.s", "5 parsecs",
+            "",
+            "s",
+            "5x",
+            "1..5s",
+            ".s",
+            "1m30",
+            "-1s",
+            "ms5",
+            "1e3s",
+            "1.s",
+            "5 parsecs",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
         let err = parse("5x").unwrap_err();
-        assert!(err.contains("'5x'") && err.contains("unknown time unit"), "{err}");
+        assert!(
+            err.contains("'5x'") && err.contains("unknown time unit"),
+            "{err}"
+        );
         assert!(parse("-1s").unwrap_err().contains("negative"));
     }
 

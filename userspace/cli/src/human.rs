@@ -40,7 +40,10 @@ pub fn age(created_ns: u64, now_ns: u64) -> String {
 /// A size in bytes, binary units as `ls -h` and `sort -h` write them:
 /// 512B, 1.5K, 12.0M, 3.2G (the bytesize crate's short IEC style).
 pub fn size(bytes: u64) -> String {
-    bytesize::ByteSize::b(bytes).display().iec_short().to_string()
+    bytesize::ByteSize::b(bytes)
+        .display()
+        .iec_short()
+        .to_string()
 }
 
 /// A rate per second with one decimal below 100 ("2.5", "340").

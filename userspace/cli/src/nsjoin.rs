@@ -196,10 +196,7 @@ pub fn setup(
         // Nothing mounted in the container propagates back to the host.
         let none: Option<&str> = None;
         if let Err(e) = mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none) {
-            bail!(
-                "making / private in the new mount namespace: {}",
-                e.desc()
-            );
+            bail!("making / private in the new mount namespace: {}", e.desc());
         }
     }
     let files = req

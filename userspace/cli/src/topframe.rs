@@ -210,14 +210,17 @@ impl SortKey {
 impl Frame {
     /// The tree-drawn label of each row ("/web", "├── app", ...), in order.
     pub fn labels(&self) -> impl Iterator<Item = (&Row, String)> {
-        self.contexts.iter().zip(&self.prefixes).map(|(row, prefix)| {
-            let label = if prefix.is_empty() {
-                row.path.clone()
-            } else {
-                format!("{prefix}{}", row.name)
-            };
-            (row, label)
-        })
+        self.contexts
+            .iter()
+            .zip(&self.prefixes)
+            .map(|(row, prefix)| {
+                let label = if prefix.is_empty() {
+                    row.path.clone()
+                } else {
+                    format!("{prefix}{}", row.name)
+                };
+                (row, label)
+            })
     }
 
     /// The rows shown when the subtrees below the contexts in `collapsed`
@@ -262,7 +265,10 @@ impl Frame {
 
     /// The frame as text: a summary line, then the tree table.
     pub fn render(&self, key: SortKey) -> String {
-        let columns: Vec<_> = Column::ALL.iter().map(|c| (c.header(), c.align())).collect();
+        let columns: Vec<_> = Column::ALL
+            .iter()
+            .map(|c| (c.header(), c.align()))
+            .collect();
         let mut table = Table::new(&columns);
         for (row, label) in self.labels() {
             table.row(Column::ALL.iter().map(|c| c.cell(row, &label)).collect());

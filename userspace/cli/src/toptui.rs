@@ -76,7 +76,10 @@ pub enum Action {
 
 /// The keys, as the help shows them.
 const HELP: &[(&str, &str)] = &[
-    ("c m p f i n", "sort by cpu, memory (rss), processes, forks, I/O, name"),
+    (
+        "c m p f i n",
+        "sort by cpu, memory (rss), processes, forks, I/O, name",
+    ),
     ("Up Down j k", "select a context (PgUp PgDn Home End)"),
     ("Enter", "fold or unfold the selected context's subtree"),
     ("Left Right", "fold, unfold"),
@@ -143,7 +146,10 @@ impl App {
         // A selected context that went away, or got folded into an
         // ancestor: select the nearest shown row above where it was.
         let visible = self.visible();
-        if !self.selected.is_some_and(|id| visible.iter().any(|&i| self.frame.contexts[i].id == id)) {
+        if !self
+            .selected
+            .is_some_and(|id| visible.iter().any(|&i| self.frame.contexts[i].id == id))
+        {
             self.selected = visible.first().map(|&i| self.frame.contexts[i].id);
         }
     }
@@ -180,7 +186,10 @@ impl App {
             return;
         };
         if !self.frame.has_children(index) {
-            self.message = Some(format!("{} has no contexts below it", self.frame.contexts[index].path));
+            self.message = Some(format!(
+                "{} has no contexts below it",
+                self.frame.contexts[index].path
+            ));
             return;
         }
         let folded = self.collapsed.contains(&id);
@@ -232,7 +241,10 @@ impl App {
             KeyCode::Left | KeyCode::Char('-') => self.fold(Some(true)),
             KeyCode::Right | KeyCode::Char('+') => self.fold(Some(false)),
             other => {
-                self.message = Some(format!("unknown key {} (? lists the keys)", key_name(other)));
+                self.message = Some(format!(
+                    "unknown key {} (? lists the keys)",
+                    key_name(other)
+                ));
             }
         }
         Action::Redraw
@@ -283,7 +295,11 @@ impl App {
             self.host.cpus,
             human::size(root.map_or(0, |r| r.rss_bytes)),
             human::size(self.host.mem_total_bytes),
-            if self.host.loadavg.is_empty() { "-" } else { &self.host.loadavg },
+            if self.host.loadavg.is_empty() {
+                "-"
+            } else {
+                &self.host.loadavg
+            },
         ));
         vec![first, second]
     }
@@ -295,7 +311,11 @@ impl App {
             .iter()
             .map(|&i| {
                 let (row, label) = &labels[i];
-                let fold = if self.collapsed.contains(&row.id) { " [+]" } else { "" };
+                let fold = if self.collapsed.contains(&row.id) {
+                    " [+]"
+                } else {
+                    ""
+                };
                 Column::ALL
                     .iter()
                     .map(|c| c.cell(row, &format!("{label}{fold}")))
@@ -305,7 +325,11 @@ impl App {
         let headers: Vec<String> = Column::ALL
             .iter()
             .map(|c| {
-                let mark = if c.sort_key() == Some(self.sort) { "▼" } else { "" };
+                let mark = if c.sort_key() == Some(self.sort) {
+                    "▼"
+                } else {
+                    ""
+                };
                 format!("{}{mark}", c.header())
             })
             .collect();
@@ -362,7 +386,10 @@ impl App {
             height: h as u16,
         };
         f.render_widget(Clear, rect);
-        f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" keys ")), rect);
+        f.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(" keys ")),
+            rect,
+        );
     }
 }
 
@@ -582,13 +609,20 @@ mod tests {
     fn sort_keys() {
         let mut app = app();
         let order = |app: &App| -> Vec<String> {
-            app.frame().contexts.iter().map(|r| r.path.clone()).collect()
+            app.frame()
+                .contexts
+                .iter()
+                .map(|r| r.path.clone())
+                .collect()
         };
         assert_eq!(order(&app), ["/", "/db", "/web", "/web/app"]);
         assert_eq!(app.on_key(key(KeyCode::Char('n'))), Action::Redraw);
         assert_eq!((app.sort, order(&app)[1].as_str()), (SortKey::Name, "/db"));
         app.on_key(key(KeyCode::Char('p')));
-        assert_eq!((app.sort, order(&app)[1].as_str()), (SortKey::Procs, "/web"));
+        assert_eq!(
+            (app.sort, order(&app)[1].as_str()),
+            (SortKey::Procs, "/web")
+        );
         app.on_key(key(KeyCode::Char('m')));
         assert_eq!((app.sort, order(&app)[1].as_str()), (SortKey::Rss, "/db"));
         app.on_key(key(KeyCode::Char('f')));
@@ -610,7 +644,10 @@ mod tests {
         app.on_key(key(KeyCode::Enter));
         assert!(app.collapsed.contains(&1));
         let lines = screen(&app, 72, 9);
-        assert_eq!(lines[5].split_whitespace().take(3).collect::<Vec<_>>(), ["└──", "web", "[+]"]);
+        assert_eq!(
+            lines[5].split_whitespace().take(3).collect::<Vec<_>>(),
+            ["└──", "web", "[+]"]
+        );
         assert!(!lines.iter().any(|l| l.contains("app")));
         app.on_key(key(KeyCode::Right));
         assert!(app.collapsed.is_empty());
@@ -618,7 +655,10 @@ mod tests {
         app.on_key(key(KeyCode::End));
         assert_eq!(app.selected, Some(2));
         app.on_key(key(KeyCode::Enter));
-        assert_eq!(app.message.as_deref(), Some("/web/app has no contexts below it"));
+        assert_eq!(
+            app.message.as_deref(),
+            Some("/web/app has no contexts below it")
+        );
         // Folding the root keeps the selection on a shown row.
         app.on_key(key(KeyCode::Home));
         app.on_key(key(KeyCode::Left));
@@ -649,13 +689,20 @@ mod tests {
         assert!(app.paused);
         assert!(screen(&app, 72, 9)[0].ends_with("PAUSED"));
         app.on_key(key(KeyCode::Char('z')));
-        assert_eq!(app.message.as_deref(), Some("unknown key 'z' (? lists the keys)"));
+        assert_eq!(
+            app.message.as_deref(),
+            Some("unknown key 'z' (? lists the keys)")
+        );
         assert_eq!(screen(&app, 72, 9)[8], "unknown key 'z' (? lists the keys)");
         app.on_key(key(KeyCode::Char('?')));
         assert!(app.help);
         let lines = screen(&app, 80, 14);
         assert!(lines.iter().any(|l| l.contains(" keys ")), "{lines:#?}");
-        assert!(lines.iter().any(|l| l.contains("sort by cpu, memory (rss)")));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("sort by cpu, memory (rss)"))
+        );
         // Any key closes the help without acting; q quits from anywhere.
         assert_eq!(app.on_key(key(KeyCode::Char('n'))), Action::Redraw);
         assert!(!app.help && app.sort == SortKey::Cpu);

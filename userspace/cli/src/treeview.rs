@@ -50,7 +50,10 @@ pub fn prefixes(root: &Node) -> Vec<(usize, String)> {
     preorder(&root.children, &mut order);
     // Drawn with empty labels, each line below the root is its prefix.
     let text = render(root, "", &|_| String::new());
-    order.into_iter().zip(text.lines().skip(1).map(str::to_owned)).collect()
+    order
+        .into_iter()
+        .zip(text.lines().skip(1).map(str::to_owned))
+        .collect()
 }
 
 fn preorder(nodes: &[Node], out: &mut Vec<usize>) {
