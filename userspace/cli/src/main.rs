@@ -11,6 +11,7 @@ mod duration;
 mod human;
 mod json;
 mod limitspec;
+mod metrics;
 mod nsjoin;
 mod output;
 mod paths;
