@@ -8,13 +8,14 @@ SHELL := /bin/bash
 DEBUG ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 
-.PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean
+.PHONY: help deps kernel module cli progs run test test-host test-guest shell check bench clean distclean install uninstall
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 	@echo
 	@echo "Variables: DEBUG=1 (debug kernel: KASAN, lockdep, kmemleak), KDIR=<kernel build dir>,"
-	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1."
+	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1,"
+	@echo "PREFIX (default /usr/local) and DESTDIR for install and uninstall."
 
 deps: ## install what is missing (apt, rustup, cargo, kernel source)
 	tools/deps
@@ -25,8 +26,14 @@ kernel: deps ## build (or reuse) the test kernel
 module: deps ## build vctx.ko (against KDIR if set)
 	tools/build-module $(VFLAGS)
 
-cli: deps ## build the vctx CLI (static, for the guest)
+cli: deps ## build the vctx CLI (static), its man pages and completions
 	tools/build-cli
+
+install: deps ## install the module (+depmod), CLI, man pages, completions, modules-load.d
+	tools/install
+
+uninstall: ## remove what install installed (same PREFIX, DESTDIR, KDIR)
+	tools/install --uninstall
 
 progs: deps ## build the in-guest test programs
 	tools/build-progs >/dev/null

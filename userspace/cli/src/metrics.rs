@@ -346,6 +346,33 @@ mod tests {
     }
 
     #[test]
+    fn promtool_accepts_it() {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        // The guest's real output is checked too (tools/run-tests); here a
+        // fixed snapshot, wherever promtool (Debian's prometheus) is.
+        let Ok(mut child) = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        else {
+            eprintln!("promtool not installed: skipped (tools/deps installs prometheus)");
+            return;
+        };
+        let text = render(&snap(), "/");
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success() && said.trim().is_empty(), "promtool: {said}\n{text}");
+    }
+
+    #[test]
     fn paths_from_a_subtree_root() {
         let text = render(&snap(), "/srv");
         assert!(text.contains("vctx_processes{path=\"/srv/web\",scope=\"self\"} 1\n"));
