@@ -8,6 +8,12 @@ KSRC=${KSRC:-$VCTX_CACHE/src/linux-source-7.3}
 KERNEL_PKG=linux-source-7.3
 KERNEL_SUITE=trixie-backports
 LLVM_SUFFIX=-19
+# The test kernel is built as if pahole were absent (it has no BTF), so its
+# build and the module builds against it do not depend on whether the
+# machine has dwarves installed (the Debian kernel's metadata needs it): a
+# pahole that appears later would otherwise make kbuild warn on every
+# module build that "pahole version differs".
+TEST_KERNEL_PAHOLE=PAHOLE=vctx-no-pahole
 # Build output of this checkout (module objects, test programs): one
 # directory per work tree, so clones and git worktrees share the cached
 # kernels without overwriting each other's module builds.
