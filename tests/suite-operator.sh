@@ -76,7 +76,8 @@ rc=$?
 check_eq "a port in use: exit 1" "$rc" 1
 check_eq "... and one line" "$(cat /tmp/inuse.out)" "vctx: --listen 127.0.0.1:9187: address in use"
 check_status 2 "a bad address: a usage error" vctx metrics --listen 1.2.3:80
-check_out "... that says what it wants" "not PORT or ADDR:PORT" vctx metrics --listen nowhere
+check_out "... that says what it wants" "^error: invalid value 'nowhere' .*not PORT or ADDR:PORT" \
+	sh -c 'vctx metrics --listen nowhere 2>&1; true'
 check_fail "an address not on this machine: one line" '^vctx: --listen 192.0.2.1:9187: address not available$' \
 	vctx metrics --listen 192.0.2.1:9187
 kill "$LP"; wait "$LP" 2>/dev/null
@@ -101,11 +102,12 @@ vctx --json events --follow >/tmp/ev.json &
 EP=$!
 sleep 0.5
 vctx limit /op/new nproc=1 >/dev/null
-vctx exec /op/new -- sh -c 'sh -c true' 2>/dev/null
+# A fork (busybox sh would exec a last command without one) is refused.
+vctx exec /op/new -- sh -c '/bin/true & wait' 2>/dev/null
 until_ok 100 grep -q '"ctx_path":"/op/new"' /tmp/ev.json
 reap "$EP"
 check "json: every line of vctx --json events --follow has format_version 1" sh -c \
-	'grep -q "\"ctx_path\":\"/op/new\"" /tmp/ev.json && ! grep -v "^{\"format_version\":1," /tmp/ev.json'
+	'cat /tmp/ev.json; grep -q "\"ctx_path\":\"/op/new\"" /tmp/ev.json && ! grep -v "^{\"format_version\":1," /tmp/ev.json'
 check_out "json: ls is an object with the contexts" '^  "contexts": \[$' vctx --json ls /op
 
 # ------------------------------------------------------- top under tmux
@@ -130,13 +132,18 @@ WRAP
 topcmd() { echo "sh /tmp/topwrap.sh"; }
 
 if command -v tmux >/dev/null 2>&1; then
-	export SHELL=/bin/sh TERM=xterm
+	export SHELL=/bin/sh TERM=xterm LANG=C.UTF-8
 	tmux -f /dev/null new-session -d -s optop -x 100 -y 30 "$(topcmd)"
 	check_shows "top under tmux: the header names the subtree, interval and sort" \
 		'^vctx top /op  every 300ms  sorted by cpu'
+fi
+if command -v tmux >/dev/null 2>&1 && ! shows '^vctx top /op'; then
+	tmux kill-server 2>/dev/null
+	t_skip "top under tmux: the rest" "top did not start under tmux (see above)"
+elif command -v tmux >/dev/null 2>&1; then
 	check_shows "... the machine's totals" '^[0-9]+ contexts  [0-9]+ processes  cpu .* of [0-9]+ CPUs  rss .* of .*  load '
 	check_shows "... the table with the sort column marked" '^CONTEXT .* PROCS +CPU%▼ +RSS +FORKS/s +IO/s +HITS'
-	check_shows "... the tree" '^│   └── app '
+	check_shows "... the tree" '^    └── app '
 	check "... the alternate screen (the shell's line is not shown)" sh -c "! tmux capture-pane -p -t optop | grep -q TOP-EXIT"
 	tmux send-keys -t optop n
 	check_shows "key n: sorted by name" 'sorted by name$'
@@ -173,7 +180,7 @@ if command -v tmux >/dev/null 2>&1; then
 		"$(pane | grep '^CONTEXT' | sed 's/▼//' | awk '{ print length }')" 59
 	tmux send-keys -t optop q
 	check_shows "q quits with status 0" '^TOP-EXIT=0$'
-	check_shows "... the terminal is restored (canonical mode and echo)" '^MODE: icanon echo $'
+	check_shows "... the terminal is restored (canonical mode and echo)" '^MODE: icanon echo ?$'
 	check "... and the main screen is back (no top on it)" sh -c "! tmux capture-pane -p -t optop | grep -q 'vctx top /op'"
 	tmux kill-server
 
@@ -181,14 +188,14 @@ if command -v tmux >/dev/null 2>&1; then
 	check_shows "Ctrl-C: top runs" '^vctx top /op'
 	tmux send-keys -t optop C-c
 	check_shows "... Ctrl-C quits with status 0" '^TOP-EXIT=0$'
-	check_shows "... the terminal is restored" '^MODE: icanon echo $'
+	check_shows "... the terminal is restored" '^MODE: icanon echo ?$'
 	tmux kill-server
 
 	tmux -f /dev/null new-session -d -s optop -x 100 -y 30 "$(topcmd)"
 	check_shows "SIGTERM: top runs" '^vctx top /op'
 	kill -TERM "$(cat /tmp/top.pid)"
 	check_shows "... SIGTERM ends it with status 0" '^TOP-EXIT=0$'
-	check_shows "... the terminal is restored" '^MODE: icanon echo $'
+	check_shows "... the terminal is restored" '^MODE: icanon echo ?$'
 	tmux kill-server
 
 	check_out "bad --interval: one usage line" "^error: invalid value '5x' for '--interval <DUR>'" \
