@@ -13,14 +13,15 @@ KERNEL ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 KFLAGS := $(if $(KERNEL),--kernel $(KERNEL))
 
-.PHONY: help deps kernel module cli progs run test test-host peer test-guest shell check bench clean distclean
+.PHONY: help deps kernel module cli progs run test test-host peer test-guest shell check bench clean distclean install uninstall
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 	@echo
 	@echo "Variables: DEBUG=1 (debug kernel: KASAN, lockdep, kmemleak), KDIR=<kernel build dir>,"
 	@echo "KERNEL=ours|debian|both|running|auto (see README: Debian 13),"
-	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1."
+	@echo "VCTX_CACHE (default ~/.cache/vctx: kernel source and builds), VCTX_KVM=1,"
+	@echo "PREFIX (default /usr/local) and DESTDIR for install and uninstall."
 
 deps: ## install what is missing (apt, rustup, cargo, kernel source)
 	tools/deps
@@ -31,8 +32,14 @@ kernel: deps ## build (or reuse) the test kernel
 module: deps ## build vctx.ko (for the running kernel if supported, KERNEL=, or KDIR)
 	tools/build-module $(VFLAGS) --kernel $(or $(KERNEL),auto)
 
-cli: deps ## build the vctx CLI (static, for the guest)
+cli: deps ## build the vctx CLI (static), its man pages and completions
 	tools/build-cli
+
+install: deps ## install the module (+depmod), CLI, man pages, completions, modules-load.d
+	tools/install
+
+uninstall: ## remove what install installed (same PREFIX, DESTDIR, KDIR)
+	tools/install --uninstall
 
 progs: deps ## build the in-guest test programs
 	tools/build-progs >/dev/null

@@ -71,6 +71,9 @@ vctx exec /db -- /vctx/bin/burn 3000 exit >/dev/null &
 run vctx top --once
 run vctx stat /db
 
+say "Prometheus metrics: every context's counters and limits (vctx metrics --listen 9187 serves them)"
+run sh -c 'vctx metrics | grep -E "^vctx_(processes|forks_total|cpu_user_seconds_total|limit)\{path=\"/db\"" | grep -v "resource=\"nthreads\""'
+
 say "An ephemeral context lives as long as its processes"
 run vctx exec --new / -- sh -c 'echo "running in an unnamed context, seen from the host as $(vctx --json current | sed -n "s/.*\"id\": \([0-9]*\).*/id \1/p")"; vctx tree /'
 run vctx tree

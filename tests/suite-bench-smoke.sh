@@ -22,7 +22,7 @@ check "vctx-bench runs with tiny counts (2 rounds, 2 and 4 contexts)" \
 now_loaded=no
 grep -q '^vctx ' /proc/modules && now_loaded=yes
 check_eq "it leaves the module as it found it (loaded: $was_loaded)" "$now_loaded" "$was_loaded"
-[ "$was_loaded" = yes ] && check_out "... without any context of its own" '^\[\]$' vctx --json ls
+[ "$was_loaded" = yes ] && check_out "... without any context of its own" '^  "contexts": \[\]$' vctx --json ls
 check "the JSON document is complete (opening and closing brace)" \
 	sh -c "head -n 1 $J | grep -qx '{' && tail -n 1 $J | grep -qx '}'"
 for cfg in unloaded loaded loaded_idle nested3 limited cgroup_pids hidepid; do

@@ -64,7 +64,7 @@ clean_tree() {
 
 check_out "the host is in the root: vctx current prints /" '^/$' vctx current
 check_out "the root's id is 0" '"id": 0,?$' vctx --json current
-check_out "no contexts at first: vctx --json ls is []" '^\[\]$' vctx --json ls
+check_out "no contexts at first: vctx --json ls has no contexts" '^  "contexts": \[\]$' vctx --json ls
 check_out "info / names the root: id 0" '^id: +0$' vctx info /
 check_out "info /: the root has no parent" '^parent: +none$' vctx info /
 check_eq "processes of the root are not listed by vctx ps" "$(nprocs /)" 0
@@ -127,7 +127,7 @@ check_fail "... and nothing of it was created" 'no such context' vctx info /z
 vctx create --caps all /d1
 check_fail "inside /d1, create -p 32 levels (33 below the root): too long" 'too long' \
 	vctx exec /d1 -- vctx create -p "$(printf '/z%.0s' $(seq 32))"
-check_eq "... and nothing of it was created" "$(vctx --json ls /d1)" "[]"
+check_eq "... and nothing of it was created" "$(vctx --json ls /d1 | tr -d ' \n')" '{"format_version":1,"contexts":[]}'
 vctx destroy /d1
 long=$(printf '/%063d' $(seq 17) | tr 0 L)
 check_fail "a path over 1024 bytes: too long" 'too long' vctx create -p "$long"
@@ -360,10 +360,10 @@ check_out "the child is in it" '^/eph/unnamed[0-9]+$' vctx current --pid "$C"
 kill "$C"
 check "it goes when the child exits" until_ok 50 sh -c "! vctx ls /eph | grep -q unnamed"
 check_status 127 "exec --new of a missing command exits 127" vctx exec --new /eph -- /nonexistent
-check_eq "... and its context is gone" "$(vctx --json ls /eph)" "[]"
+check_eq "... and its context is gone" "$(vctx --json ls /eph | tr -d ' \n')" '{"format_version":1,"contexts":[]}'
 check_fail "exec --new under a missing parent: no such context" 'no such context' vctx exec --new /nope -- true
 check_status 7 "exec --new passes the exit status on" vctx exec --new /eph -- sh -c 'exit 7'
-check_eq "... and leaves nothing behind" "$(vctx --json ls /eph)" "[]"
+check_eq "... and leaves nothing behind" "$(vctx --json ls /eph | tr -d ' \n')" '{"format_version":1,"contexts":[]}'
 
 check "create --ephemeral /eph2" vctx create --ephemeral /eph2
 check_out "a new ephemeral context stays until it has had members" '^flags: +ephemeral$' vctx info /eph2
@@ -549,7 +549,7 @@ echo "    # $(grep -h '^loop' /tmp/stress.* | tr '\n' ';')"
 for i in 1 2 3 4 5 6 7 8; do
 	check_out "stress loop $i: some rounds, no failure" '^loop [0-9]+: [1-9][0-9]* rounds, 0 failures$' cat /tmp/stress.$i
 done
-check_out "after the stress, vctx ls shows no context" '^\[\]$' vctx --json ls
+check_out "after the stress, vctx ls shows no context" '^  "contexts": \[\]$' vctx --json ls
 check_eq "after the stress, vctx ps is empty" "$(nprocs /)" 0
 check "no kernel warning so far" sh -c "! dmesg | grep -Eq 'BUG|WARNING|Oops|Call Trace'"
 clean_tree "stress"
@@ -571,7 +571,7 @@ check "rmmod vctx with a live context succeeds" rmmod vctx
 sleep 0.5
 check "the member (a shell that keeps forking) still runs" alive $X
 check "insmod vctx.ko again" insmod /lib/modules/vctx.ko
-check_out "after reloading there are no contexts" '^\[\]$' vctx --json ls
+check_out "after reloading there are no contexts" '^  "contexts": \[\]$' vctx --json ls
 check_out "the old member is in the root" '^/$' vctx current --pid $X
 check_eq "vctx ps lists nothing" "$(nprocs /)" 0
 reap $X

@@ -339,9 +339,7 @@ pub fn own_namespace(device: &Device, path: &str) -> anyhow::Result<bool> {
         // Held already: nsjoin joins it.
         return Ok(false);
     }
-    // SAFETY: unshare only changes this (single-threaded) process.
-    if unsafe { libc::unshare(libc::CLONE_NEWCGROUP) } != 0 {
-        let e = Errno::last();
+    if let Err(e) = nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWCGROUP) {
         if e == Errno::EPERM {
             // No CAP_SYS_ADMIN (a capability mask without it, inside a
             // context): the process stays in the cgroup namespace it has;

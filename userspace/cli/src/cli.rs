@@ -173,7 +173,40 @@ Example: vctx limit /web nproc=50 cpu=150% mem=2G io.write=/dev/vda=10M/s cpus=0
         follow: bool,
     },
     /// Show the contexts of a subtree live: processes, CPU, memory, forks, I/O, limit hits
+    #[command(after_help = "\
+On a terminal (without --once, --json or -n) top is interactive: c, m, p, f, i, n sort
+by cpu, memory, processes, forks, I/O, name; Up/Down select; Enter folds a subtree;
+Space pauses; ? lists the keys; q quits.")]
     Top(TopArgs),
+    /// Print the counters and limits of every context in the Prometheus text
+    /// format, or serve them on /metrics
+    #[command(after_help = "\
+For node_exporter's textfile collector: vctx metrics > DIR/vctx.prom.tmp && mv ... DIR/vctx.prom
+To be scraped: vctx metrics --listen 9187 (127.0.0.1 only; --listen 0.0.0.0:9187 binds every
+address: put a firewall or a TLS proxy in front, the endpoint has no authentication).")]
+    Metrics {
+        /// Serve the metrics over HTTP on /metrics at [ADDR:]PORT (ADDR
+        /// defaults to 127.0.0.1) until interrupted
+        #[arg(long, value_name = "[ADDR:]PORT", value_parser = crate::commands::parse_listen)]
+        listen: Option<std::net::SocketAddr>,
+        /// The root of the subtree to export
+        #[arg(default_value = "/")]
+        path: String,
+    },
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = "\
+Example: vctx completions bash > /etc/bash_completion.d/vctx (make install does this)")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (vctx.1 and vctx-COMMAND.1) into a directory
+    #[command(hide = true)]
+    Manpages {
+        /// The directory (made if missing)
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

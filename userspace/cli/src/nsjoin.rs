@@ -9,16 +9,22 @@
 //! context (entering trims its capabilities to the context's mask,
 //! `Documentation/security.rst`) and executes the command.
 
-use std::ffi::{CString, OsString};
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::Write;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Command;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use anyhow::{Context as _, bail};
+use nix::fcntl::{OFlag, openat};
+use nix::mount::{MsFlags, mount};
+use nix::sched::{CloneFlags, unshare};
+use nix::sys::signal::{SigHandler, Signal, kill, signal};
+use nix::sys::stat::Mode;
+use nix::unistd::{Pid, sethostname};
 use vctx_lib::{Device, Errno, NsType};
 
 use crate::commands::exec::ExecFailed;
@@ -66,18 +72,18 @@ fn own_ino(name: &str) -> Option<u64> {
         .map(|m| m.ino())
 }
 
-fn errno() -> Errno {
-    Errno::last()
+/// CLONE_NEWTIME (<linux/sched.h>), which nix does not name.
+const CLONE_NEWTIME: CloneFlags = CloneFlags::from_bits_retain(0x0000_0080);
+
+/// The CLONE_NEW* flag of `t`.
+fn clone_flag(t: NsType) -> CloneFlags {
+    CloneFlags::from_bits_retain(t.clone_flag)
 }
 
 /// setns(2) into `t`'s namespace behind `fd`.
 fn setns(fd: &impl AsFd, t: NsType) -> anyhow::Result<()> {
-    // SAFETY: setns takes an open fd and a CLONE_NEW* flag; it changes only
-    // this (single-threaded) process's namespaces.
-    if unsafe { libc::setns(fd.as_fd().as_raw_fd(), t.clone_flag) } != 0 {
-        bail!("cannot join its {} namespace: {}", t.name, errno().desc());
-    }
-    Ok(())
+    nix::sched::setns(fd, clone_flag(t))
+        .map_err(|e| anyhow::anyhow!("cannot join its {} namespace: {}", t.name, e.desc()))
 }
 
 /// The namespaces to join, opened before entering the context: from
@@ -103,16 +109,10 @@ impl Prepared {
 }
 
 /// Opens `rel` (e.g. "self/ns/net") below the directory `dir`.
-fn open_at(dir: &OwnedFd, rel: &str, flags: i32) -> anyhow::Result<File> {
-    let c = CString::new(rel).expect("no NUL in a /proc path");
-    // SAFETY: `dir` is an open directory, `c` a NUL-terminated path; the
-    // fd returned (if any) is new and owned by the File below.
-    let fd = unsafe { libc::openat(dir.as_raw_fd(), c.as_ptr(), flags | libc::O_CLOEXEC) };
-    if fd < 0 {
-        bail!("/proc/{rel}: {}", errno().desc());
-    }
-    // SAFETY: a new fd nothing else owns.
-    Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+fn open_at(dir: &OwnedFd, rel: &str, flags: OFlag) -> anyhow::Result<File> {
+    openat(dir, rel, flags | OFlag::O_CLOEXEC, Mode::empty())
+        .map(File::from)
+        .map_err(|e| anyhow::anyhow!("/proc/{rel}: {}", e.desc()))
 }
 
 /// Before entering `path`: checks the request against what the context
@@ -162,10 +162,10 @@ pub fn setup(
     for (t, fd) in &prepared.join {
         let t = *t;
         setns(&fd, t).with_context(|| path.to_owned())?;
-        if t.clone_flag == libc::CLONE_NEWNS {
+        if clone_flag(t) == CloneFlags::CLONE_NEWNS {
             std::env::set_current_dir("/").context("chdir / in the new mount namespace")?;
         }
-        if matches!(t.clone_flag, libc::CLONE_NEWPID | libc::CLONE_NEWTIME) {
+        if clone_flag(t).intersects(CloneFlags::CLONE_NEWPID | CLONE_NEWTIME) {
             child = true;
         }
     }
@@ -176,47 +176,34 @@ pub fn setup(
             Launch::Exec
         });
     }
-    let has = |flag: i32| req.create.iter().any(|t| t.clone_flag == flag);
+    let has = |flag: CloneFlags| req.create.iter().any(|t| clone_flag(*t) == flag);
     // With a new user namespace this process has no CAP_SYS_ADMIN in the
     // initial one once it has unshared; recording still works because
     // `device` was opened before, with it (the module accepts the opener's
     // privilege for VCTX_IOC_NS_SET).
-    if req.hostname.is_some() && !has(libc::CLONE_NEWUTS) {
+    if req.hostname.is_some() && !has(CloneFlags::CLONE_NEWUTS) {
         bail!("--hostname needs a new uts namespace (--ns uts,...)");
     }
-    let flags = req.create.iter().fold(0, |f, t| f | t.clone_flag);
-    // SAFETY: unshare only changes this (single-threaded) process.
-    if unsafe { libc::unshare(flags) } != 0 {
-        bail!("{path}: cannot create namespaces: {}", errno().desc());
+    let flags = req
+        .create
+        .iter()
+        .fold(CloneFlags::empty(), |f, t| f | clone_flag(*t));
+    if let Err(e) = unshare(flags) {
+        bail!("{path}: cannot create namespaces: {}", e.desc());
     }
-    if has(libc::CLONE_NEWUSER) {
+    if has(CloneFlags::CLONE_NEWUSER) {
         map_root(&prepared.proc).context("mapping root in the new user namespace")?;
     }
     if let Some(name) = req.hostname {
-        // SAFETY: the pointer and length describe `name`'s bytes.
-        if unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) } != 0 {
-            bail!("--hostname {name}: {}", errno().desc());
+        if let Err(e) = sethostname(name) {
+            bail!("--hostname {name}: {}", e.desc());
         }
     }
-    if has(libc::CLONE_NEWNS) {
+    if has(CloneFlags::CLONE_NEWNS) {
         // Nothing mounted in the container propagates back to the host.
-        let root = CString::new("/").expect("no NUL");
-        // SAFETY: valid NUL-terminated path; NULL source, type and data are
-        // allowed for a propagation change.
-        let r = unsafe {
-            libc::mount(
-                std::ptr::null(),
-                root.as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            )
-        };
-        if r != 0 {
-            bail!(
-                "making / private in the new mount namespace: {}",
-                errno().desc()
-            );
+        let none: Option<&str> = None;
+        if let Err(e) = mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none) {
+            bail!("making / private in the new mount namespace: {}", e.desc());
         }
     }
     let files = req
@@ -226,19 +213,19 @@ pub fn setup(
             open_at(
                 &prepared.proc,
                 &format!("self/ns/{}", t.for_children),
-                libc::O_RDONLY,
+                OFlag::O_RDONLY,
             )
             .map(|f| (*t, f))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let borrowed: Vec<_> = files.iter().map(|(t, f)| (*t, f.as_fd())).collect();
     device.ns_set(path, &borrowed)?;
-    if has(libc::CLONE_NEWPID) || has(libc::CLONE_NEWTIME) {
+    if has(CloneFlags::CLONE_NEWPID) || has(CLONE_NEWTIME) {
         child = true;
     }
     Ok(if child {
         Launch::Child {
-            mount_proc: has(libc::CLONE_NEWPID) && has(libc::CLONE_NEWNS),
+            mount_proc: has(CloneFlags::CLONE_NEWPID) && has(CloneFlags::CLONE_NEWNS),
         }
     } else {
         Launch::Exec
@@ -252,7 +239,7 @@ fn map_root(proc: &OwnedFd) -> anyhow::Result<()> {
         ("uid_map", "0 0 1\n"),
         ("gid_map", "0 0 1\n"),
     ] {
-        open_at(proc, &format!("self/{file}"), libc::O_WRONLY)?
+        open_at(proc, &format!("self/{file}"), OFlag::O_WRONLY)?
             .write_all(text.as_bytes())
             .with_context(|| format!("/proc/self/{file}"))?;
     }
@@ -265,13 +252,19 @@ static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
 /// The signals a supervisor is asked to pass on: what service managers
 /// send (SIGINT and SIGQUIT come from the terminal, which reaches the
 /// child itself).
-const FORWARDED: [libc::c_int; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1, libc::SIGUSR2];
+const FORWARDED: [Signal; 4] = [
+    Signal::SIGTERM,
+    Signal::SIGHUP,
+    Signal::SIGUSR1,
+    Signal::SIGUSR2,
+];
 
-extern "C" fn forward(sig: libc::c_int) {
+extern "C" fn forward(sig: std::ffi::c_int) {
     let pid = FORWARD_TO.load(Ordering::Relaxed);
-    if pid > 0 {
-        // SAFETY: kill(2) is async-signal-safe; `pid` is our child.
-        unsafe { libc::kill(pid, sig) };
+    if let (true, Ok(sig)) = (pid > 0, Signal::try_from(sig)) {
+        // kill(2) is async-signal-safe (nix's wrapper only adds the errno
+        // read); `pid` is our child. Nothing to do if it is gone.
+        let _ = kill(Pid::from_raw(pid), sig);
     }
 }
 
@@ -281,9 +274,9 @@ extern "C" fn forward(sig: libc::c_int) {
 fn forward_signals_to(pid: u32) {
     FORWARD_TO.store(pid as i32, Ordering::Relaxed);
     for sig in FORWARDED {
-        // SAFETY: `forward` is an async-signal-safe handler with the
-        // signature signal(2) expects.
-        unsafe { libc::signal(sig, forward as *const () as libc::sighandler_t) };
+        // SAFETY: `forward` is an async-signal-safe handler (an atomic load
+        // and kill(2)); no other handler of ours is replaced.
+        let _ = unsafe { signal(sig, SigHandler::Handler(forward)) };
     }
 }
 
@@ -305,31 +298,31 @@ pub fn run_child(
     cmd.args(args);
     let child_device = Device::open_path(device.path())?;
     let child_path = path.to_owned();
-    // SAFETY: the closure calls mount(2) on constant strings and one ioctl
-    // on an open descriptor, and reads errno: what a single-threaded
-    // program may do between fork and exec.
+    // SAFETY: the closure calls mount(2) on constant C strings (nix passes
+    // a &CStr as it is, allocating nothing) and one ioctl on an open
+    // descriptor, and reads errno: what a single-threaded program may do
+    // between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
             if mount_proc {
-                let r = libc::mount(
-                    c"proc".as_ptr(),
-                    c"/proc".as_ptr(),
-                    c"proc".as_ptr(),
-                    libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
-                    std::ptr::null(),
-                );
-                if r != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
+                let none: Option<&std::ffi::CStr> = None;
+                mount(
+                    Some(c"proc"),
+                    c"/proc",
+                    Some(c"proc"),
+                    MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+                    none,
+                )
+                .map_err(std::io::Error::from)?;
             }
             child_device.enter(&child_path, 0).map_err(|e| {
-                std::io::Error::from_raw_os_error(e.errno().map_or(libc::EPERM, |e| e as i32))
+                std::io::Error::from_raw_os_error(e.errno().map_or(Errno::EPERM as i32, |e| e as i32))
             })
         });
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
-        Err(err) if err.raw_os_error() == Some(libc::ENOMEM) => {
+        Err(err) if err.raw_os_error() == Some(Errno::ENOMEM as i32) => {
             bail!(
                 "cannot start a process in the context's pid namespace: its init (PID 1) has exited"
             )
@@ -337,7 +330,7 @@ pub fn run_child(
         Err(err) => {
             return Err(ExecFailed::new(
                 program.to_string_lossy().into_owned(),
-                Errno::from_raw(err.raw_os_error().unwrap_or(libc::ENOEXEC)),
+                Errno::from_raw(err.raw_os_error().unwrap_or(Errno::ENOEXEC as i32)),
             )
             .into());
         }

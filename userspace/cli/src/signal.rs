@@ -1,45 +1,15 @@
 //! Parsing signal names and numbers: TERM, SIGTERM, term, 15, KILL, 0...
+//! The names are nix's (this architecture's signals).
 
-/// Signal names (without "SIG") and numbers on this architecture.
-const SIGNALS: &[(&str, i32)] = &[
-    ("HUP", libc::SIGHUP),
-    ("INT", libc::SIGINT),
-    ("QUIT", libc::SIGQUIT),
-    ("ILL", libc::SIGILL),
-    ("TRAP", libc::SIGTRAP),
-    ("ABRT", libc::SIGABRT),
-    ("IOT", libc::SIGIOT),
-    ("BUS", libc::SIGBUS),
-    ("FPE", libc::SIGFPE),
-    ("KILL", libc::SIGKILL),
-    ("USR1", libc::SIGUSR1),
-    ("SEGV", libc::SIGSEGV),
-    ("USR2", libc::SIGUSR2),
-    ("PIPE", libc::SIGPIPE),
-    ("ALRM", libc::SIGALRM),
-    ("TERM", libc::SIGTERM),
-    ("STKFLT", libc::SIGSTKFLT),
-    ("CHLD", libc::SIGCHLD),
-    ("CLD", libc::SIGCHLD),
-    ("CONT", libc::SIGCONT),
-    ("STOP", libc::SIGSTOP),
-    ("TSTP", libc::SIGTSTP),
-    ("TTIN", libc::SIGTTIN),
-    ("TTOU", libc::SIGTTOU),
-    ("URG", libc::SIGURG),
-    ("XCPU", libc::SIGXCPU),
-    ("XFSZ", libc::SIGXFSZ),
-    ("VTALRM", libc::SIGVTALRM),
-    ("PROF", libc::SIGPROF),
-    ("WINCH", libc::SIGWINCH),
-    ("IO", libc::SIGIO),
-    ("POLL", libc::SIGPOLL),
-    ("PWR", libc::SIGPWR),
-    ("SYS", libc::SIGSYS),
-];
+use std::str::FromStr;
+
+use nix::sys::signal::Signal;
 
 /// The highest signal number the module accepts (VCTX_IOC_KILL: 0..64).
 const MAX_SIGNAL: u32 = 64;
+
+/// Old names nix knows only by their other name.
+const ALIASES: &[(&str, &str)] = &[("IOT", "ABRT"), ("CLD", "CHLD"), ("POLL", "IO")];
 
 /// Parses a signal (the clap value parser of --signal and --then).
 pub fn parse(text: &str) -> Result<u32, String> {
@@ -55,10 +25,16 @@ pub fn parse(text: &str) -> Result<u32, String> {
     }
     let upper = s.to_ascii_uppercase();
     let name = upper.strip_prefix("SIG").unwrap_or(&upper);
-    SIGNALS
+    let name = ALIASES
         .iter()
-        .find(|(n, _)| *n == name)
-        .map(|&(_, num)| num as u32)
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, real)| real);
+    // "SIG" + a name only: Signal::from_str would take "SIGSIGTERM" apart
+    // no further, but an empty name must not become "SIG".
+    (!name.is_empty())
+        .then(|| Signal::from_str(&format!("SIG{name}")).ok())
+        .flatten()
+        .map(|sig| sig as i32 as u32)
         .ok_or_else(|| {
             format!("unknown signal '{s}' (e.g. TERM, KILL, HUP, USR1, INT or a number)")
         })
@@ -79,6 +55,10 @@ mod tests {
         assert_eq!(parse("USR1"), Ok(10));
         assert_eq!(parse("CONT"), Ok(18));
         assert_eq!(parse("SYS"), Ok(31));
+        assert_eq!(parse("IOT"), Ok(6));
+        assert_eq!(parse("SIGCLD"), Ok(17));
+        assert_eq!(parse("poll"), Ok(29));
+        assert_eq!(parse("STKFLT"), Ok(16));
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Aligned text tables and key: value blocks.
+//! Aligned text tables (comfy-table, borderless) and key: value blocks.
+
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, presets};
 
 /// How a column is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,30 +33,26 @@ impl Table {
 
     /// The table as lines of text, header first.
     pub fn render(&self) -> String {
-        let header: Vec<String> = self.columns.iter().map(|(h, _)| (*h).to_owned()).collect();
-        let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&self.rows).collect();
-        let widths: Vec<usize> = (0..self.columns.len())
-            .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-            .collect();
+        let mut t = comfy_table::Table::new();
+        // No borders, no wrapping: the header is the first row, columns are
+        // two blanks apart.
+        t.load_preset(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        t.add_row(self.columns.iter().map(|(h, _)| *h));
+        for row in &self.rows {
+            t.add_row(row);
+        }
+        let last = self.columns.len().saturating_sub(1);
+        for (i, col) in t.column_iter_mut().enumerate() {
+            col.set_padding((0, if i == last { 0 } else { 2 }));
+            col.set_cell_alignment(match self.columns[i].1 {
+                Align::Left => CellAlignment::Left,
+                Align::Right => CellAlignment::Right,
+            });
+            col.set_constraint(ColumnConstraint::ContentWidth);
+        }
         let mut out = String::new();
-        for row in all {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                if i > 0 {
-                    line.push_str("  ");
-                }
-                let pad = " ".repeat(widths[i] - cell.chars().count());
-                match self.columns[i].1 {
-                    Align::Left => {
-                        line.push_str(cell);
-                        line.push_str(&pad);
-                    }
-                    Align::Right => {
-                        line.push_str(&pad);
-                        line.push_str(cell);
-                    }
-                }
-            }
+        for line in t.lines() {
             out.push_str(line.trim_end());
             out.push('\n');
         }

@@ -2,7 +2,7 @@
 //! its contexts sorted within their parents, and the frame as a tree table
 //! or a JSON document. Pure: the command does the reading and the waiting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use clap::ValueEnum;
 use serde::Serialize;
@@ -126,46 +126,158 @@ fn sort(node: &mut Node, rows: &[Row], key: SortKey) {
     }
 }
 
-impl Frame {
-    /// The frame as text: a summary line, then the tree table.
-    pub fn render(&self, key: SortKey) -> String {
-        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "-".to_owned(), f);
-        let mut table = Table::new(&[
-            ("CONTEXT", Align::Left),
-            ("PROCS", Align::Right),
-            ("CPU%", Align::Right),
-            ("RSS", Align::Right),
-            ("FORKS/s", Align::Right),
-            ("IO/s", Align::Right),
-            ("HITS", Align::Right),
-        ]);
-        for (row, prefix) in self.contexts.iter().zip(&self.prefixes) {
-            let label = if prefix.is_empty() {
-                row.path.clone()
-            } else {
-                format!("{prefix}{}", row.name)
-            };
-            table.row(vec![
-                label,
-                row.processes.to_string(),
-                opt(row.cpu_percent, &|v| format!("{v:.1}")),
-                human::size(row.rss_bytes),
-                opt(row.forks_per_sec, &|v| human::rate(v)),
-                opt(row.io_bytes_per_sec, &|v| human::size(v.round() as u64)),
-                row.limit_hits.to_string(),
-            ]);
+/// A column of top's table: what `vctx top` shows as text and the TUI as a
+/// table. New figures (e.g. a CPU quota against use) are a new variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Context,
+    Procs,
+    Cpu,
+    Rss,
+    Forks,
+    Io,
+    Hits,
+}
+
+impl Column {
+    /// The columns, in display order.
+    pub const ALL: [Column; 7] = [
+        Column::Context,
+        Column::Procs,
+        Column::Cpu,
+        Column::Rss,
+        Column::Forks,
+        Column::Io,
+        Column::Hits,
+    ];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Context => "CONTEXT",
+            Column::Procs => "PROCS",
+            Column::Cpu => "CPU%",
+            Column::Rss => "RSS",
+            Column::Forks => "FORKS/s",
+            Column::Io => "IO/s",
+            Column::Hits => "HITS",
         }
+    }
+
+    pub fn align(self) -> Align {
+        if self == Column::Context {
+            Align::Left
+        } else {
+            Align::Right
+        }
+    }
+
+    /// The sort key ordering by this column, if any.
+    pub fn sort_key(self) -> Option<SortKey> {
+        match self {
+            Column::Context => Some(SortKey::Name),
+            Column::Procs => Some(SortKey::Procs),
+            Column::Cpu => Some(SortKey::Cpu),
+            Column::Rss => Some(SortKey::Rss),
+            Column::Forks => Some(SortKey::Forks),
+            Column::Io => Some(SortKey::Io),
+            Column::Hits => None,
+        }
+    }
+
+    /// The cell of `row`; `label` is the tree-drawn name (Context only).
+    pub fn cell(self, row: &Row, label: &str) -> String {
+        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "-".to_owned(), f);
+        match self {
+            Column::Context => label.to_owned(),
+            Column::Procs => row.processes.to_string(),
+            Column::Cpu => opt(row.cpu_percent, &|v| format!("{v:.1}")),
+            Column::Rss => human::size(row.rss_bytes),
+            Column::Forks => opt(row.forks_per_sec, &|v| human::rate(v)),
+            Column::Io => opt(row.io_bytes_per_sec, &|v| human::size(v.round() as u64)),
+            Column::Hits => row.limit_hits.to_string(),
+        }
+    }
+}
+
+impl SortKey {
+    /// Its name on the command line ("cpu", "rss", ...).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_owned())
+    }
+}
+
+impl Frame {
+    /// The tree-drawn label of each row ("/web", "├── app", ...), in order.
+    pub fn labels(&self) -> impl Iterator<Item = (&Row, String)> {
+        self.contexts
+            .iter()
+            .zip(&self.prefixes)
+            .map(|(row, prefix)| {
+                let label = if prefix.is_empty() {
+                    row.path.clone()
+                } else {
+                    format!("{prefix}{}", row.name)
+                };
+                (row, label)
+            })
+    }
+
+    /// The rows shown when the subtrees below the contexts in `collapsed`
+    /// (ids) are folded away: indexes into `contexts`.
+    pub fn visible(&self, collapsed: &HashSet<u64>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut hide_below: Option<u32> = None;
+        for (i, row) in self.contexts.iter().enumerate() {
+            if let Some(depth) = hide_below {
+                if row.depth > depth {
+                    continue;
+                }
+                hide_below = None;
+            }
+            out.push(i);
+            if collapsed.contains(&row.id) {
+                hide_below = Some(row.depth);
+            }
+        }
+        out
+    }
+
+    /// Whether the row at `index` has children (rows right after it, deeper).
+    pub fn has_children(&self, index: usize) -> bool {
+        self.contexts
+            .get(index + 1)
+            .is_some_and(|next| next.depth > self.contexts[index].depth)
+    }
+
+    /// The totals line: the subtree root's figures.
+    pub fn summary(&self) -> String {
         let head = self.contexts.first();
         format!(
-            "{} contexts, {} processes, cpu {}%, rss {}  (over {}, sorted by {})\n{}",
+            "{} contexts, {} processes, cpu {}%, rss {}",
             self.contexts.len(),
             head.map_or(0, |r| r.processes),
             head.and_then(|r| r.cpu_percent)
                 .map_or_else(|| "-".to_owned(), |v| format!("{v:.1}")),
             human::size(head.map_or(0, |r| r.rss_bytes)),
+        )
+    }
+
+    /// The frame as text: a summary line, then the tree table.
+    pub fn render(&self, key: SortKey) -> String {
+        let columns: Vec<_> = Column::ALL
+            .iter()
+            .map(|c| (c.header(), c.align()))
+            .collect();
+        let mut table = Table::new(&columns);
+        for (row, label) in self.labels() {
+            table.row(Column::ALL.iter().map(|c| c.cell(row, &label)).collect());
+        }
+        format!(
+            "{}  (over {}, sorted by {})\n{}",
+            self.summary(),
             human::duration(self.interval_ns),
-            key.to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_owned()),
+            key.name(),
             table.render()
         )
     }
@@ -279,6 +391,23 @@ mod tests {
              │   └── x      2   25.0  1.0M      2.0    0B    20\n\
              └── a          4      -    0B        -     -    40\n"
         );
+    }
+
+    #[test]
+    fn folding_hides_the_subtree_only() {
+        let (prev, cur) = snaps();
+        let f = frame(&prev, &cur, "/", SortKey::Name);
+        let paths = |ids: &[u64]| -> Vec<&str> {
+            f.visible(&ids.iter().copied().collect())
+                .into_iter()
+                .map(|i| f.contexts[i].path.as_str())
+                .collect()
+        };
+        assert_eq!(paths(&[]), ["/", "/a", "/b", "/b/x", "/c"]);
+        assert_eq!(paths(&[1]), ["/", "/a", "/b", "/c"]);
+        assert_eq!(paths(&[0]), ["/"]);
+        assert_eq!(paths(&[2]), ["/", "/a", "/b", "/b/x", "/c"]);
+        assert!(f.has_children(2) && !f.has_children(3) && !f.has_children(4));
     }
 
     #[test]

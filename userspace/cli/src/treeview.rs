@@ -1,5 +1,7 @@
 //! A pre-order listing (entries with depths) as a tree, drawn with
-//! `├──`/`└──`.
+//! `├──`/`└──` by the termtree crate.
+
+use termtree::Tree;
 
 /// A node: the index of its entry in the listing, and its children.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,41 +38,35 @@ fn nodes(depths: &[u32], pos: &mut usize, parent: Option<u32>) -> Vec<Node> {
 
 /// Draws `root`: its own line first, then its descendants indented.
 pub fn render(root: &Node, root_label: &str, label: &dyn Fn(usize) -> String) -> String {
-    let mut out = format!("{root_label}\n");
-    draw(&root.children, "", label, &mut out);
-    out
+    let mut tree = Tree::new(root_label.to_owned());
+    tree.leaves = root.children.iter().map(|c| draw(c, label)).collect();
+    tree.to_string()
 }
 
 /// The nodes below `root` in drawing order, each with the prefix that
 /// `render` puts before its label ("├── ", "│   └── ", ...).
 pub fn prefixes(root: &Node) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    walk(&root.children, "", &mut out);
-    out
+    let mut order = Vec::new();
+    preorder(&root.children, &mut order);
+    // Drawn with empty labels, each line below the root is its prefix.
+    let text = render(root, "", &|_| String::new());
+    order
+        .into_iter()
+        .zip(text.lines().skip(1).map(str::to_owned))
+        .collect()
 }
 
-fn walk(nodes: &[Node], prefix: &str, out: &mut Vec<(usize, String)>) {
-    for (k, node) in nodes.iter().enumerate() {
-        let last = k + 1 == nodes.len();
-        out.push((
-            node.index,
-            format!("{prefix}{}", if last { "└── " } else { "├── " }),
-        ));
-        let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
-        walk(&node.children, &deeper, out);
+fn preorder(nodes: &[Node], out: &mut Vec<usize>) {
+    for node in nodes {
+        out.push(node.index);
+        preorder(&node.children, out);
     }
 }
 
-fn draw(nodes: &[Node], prefix: &str, label: &dyn Fn(usize) -> String, out: &mut String) {
-    for (k, node) in nodes.iter().enumerate() {
-        let last = k + 1 == nodes.len();
-        out.push_str(prefix);
-        out.push_str(if last { "└── " } else { "├── " });
-        out.push_str(&label(node.index));
-        out.push('\n');
-        let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
-        draw(&node.children, &deeper, label, out);
-    }
+fn draw(node: &Node, label: &dyn Fn(usize) -> String) -> Tree<String> {
+    let mut tree = Tree::new(label(node.index));
+    tree.leaves = node.children.iter().map(|c| draw(c, label)).collect();
+    tree
 }
 
 #[cfg(test)]

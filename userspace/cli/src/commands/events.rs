@@ -211,8 +211,7 @@ fn print(events: &[Event], names: &mut Names, device: &Device, json: bool) -> an
     let mut out = io::stdout().lock();
     for e in events {
         if json {
-            serde_json::to_writer(&mut out, &to_json(e, names))?;
-            out.write_all(b"\n")?;
+            out.write_all(crate::output::json_line(&to_json(e, names))?.as_bytes())?;
         } else {
             out.write_all(line(e, names).as_bytes())?;
         }

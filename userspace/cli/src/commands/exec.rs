@@ -83,10 +83,10 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
             let makes_cgroup_ns = ns
                 .create
                 .iter()
-                .any(|t| t.clone_flag == libc::CLONE_NEWCGROUP);
+                .any(|t| t.clone_flag == nix::libc::CLONE_NEWCGROUP);
             // A context bound to a cgroup of its own sees it as its root.
             if !ns.no_ns && !makes_cgroup_ns && cgroup::own_namespace(&device, &path)? {
-                prepared.skip(libc::CLONE_NEWCGROUP);
+                prepared.skip(nix::libc::CLONE_NEWCGROUP);
             }
             nsjoin::setup(&device, &path, prepared, &ns)
         })
@@ -112,7 +112,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     let err = Command::new(program).args(rest).exec();
     Err(ExecFailed {
         command: program.to_string_lossy().into_owned(),
-        errno: Errno::from_raw(err.raw_os_error().unwrap_or(libc::ENOEXEC)),
+        errno: Errno::from_raw(err.raw_os_error().unwrap_or(Errno::ENOEXEC as i32)),
     }
     .into())
 }

@@ -23,11 +23,17 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
             .iter()
             .map(|(e, p)| EntryJson::new(e, (*p).clone()))
             .collect();
-        output::json(&docs)
+        output::json(&LsJson { contexts: docs })
     } else {
         let entries: Vec<&Entry> = children.iter().map(|(e, _)| *e).collect();
         Ok(output::text(&render(&entries, human::boottime_ns()))?)
     }
+}
+
+/// `vctx --json ls`: the children.
+#[derive(serde::Serialize)]
+struct LsJson {
+    contexts: Vec<EntryJson<u32>>,
 }
 
 /// A context's flags for a table cell: "ephemeral,killing", or "-".

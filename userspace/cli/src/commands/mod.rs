@@ -13,6 +13,7 @@ mod info;
 mod kill;
 mod limit;
 mod ls;
+mod metrics;
 mod ps;
 mod rename;
 mod seal;
@@ -22,7 +23,11 @@ mod tree;
 mod version;
 mod wait;
 
+use clap::CommandFactory;
+
 use crate::cli::{Cli, Command};
+
+pub use metrics::parse_listen;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -50,5 +55,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Limit { path, assignments } => limit::run(&path, &assignments, json),
         Command::Events { follow } => events::run(follow, json),
         Command::Top(args) => top::run(&args, json),
+        Command::Metrics { .. } if json => anyhow::bail!(
+            "metrics: no JSON form (the output is the Prometheus text format; see 'vctx --json stat')"
+        ),
+        Command::Metrics { listen, path } => metrics::run(&path, listen),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "vctx", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Manpages { dir } => {
+            std::fs::create_dir_all(&dir)?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))
+        }
     }
 }

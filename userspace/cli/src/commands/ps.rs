@@ -40,10 +40,16 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
         crate::cgroup::process_frozen,
     );
     if json {
-        output::json(&rows)
+        output::json(&PsJson { processes: rows })
     } else {
         Ok(output::text(&render(&rows))?)
     }
+}
+
+/// `vctx --json ps`: the member processes.
+#[derive(serde::Serialize)]
+struct PsJson {
+    processes: Vec<ProcessJson>,
 }
 
 fn rows(

@@ -1,40 +1,62 @@
-//! `vctx top [--once] [--sort KEY] [--interval DUR] [PATH]`: a live tree of
-//! the subtree's contexts with their CPU, memory, fork and I/O rates,
+//! `vctx top [--once] [--sort KEY] [--interval DUR] [-n N] [PATH]`: the
+//! contexts of a subtree with their CPU, memory, fork and I/O rates,
 //! computed between VCTX_IOC_SNAPSHOT readings `--interval` apart.
+//!
+//! On a terminal (and without --once, --json or -n) it is interactive
+//! (`toptui`); otherwise it prints frames as text (or JSON lines).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use vctx_lib::Device;
+use vctx_lib::{Device, Snapshot};
 
 use crate::cli::TopArgs;
 use crate::output;
 use crate::paths::normalize;
 use crate::topframe::frame;
+use crate::toptui::{self, App, Host, Source};
 
-/// Clears a terminal and puts the cursor home, so a frame replaces the last.
-const CLEAR: &str = "\x1b[H\x1b[2J";
+/// The shortest interval between readings.
+const MIN_INTERVAL: Duration = Duration::from_millis(10);
+
+/// The device, read at one subtree.
+struct DeviceSource {
+    device: Device,
+    base: String,
+}
+
+impl Source for DeviceSource {
+    fn snapshot(&mut self) -> anyhow::Result<Snapshot> {
+        Ok(self.device.snapshot(&self.base)?)
+    }
+}
 
 pub fn run(args: &TopArgs, json: bool) -> anyhow::Result<()> {
     let base = normalize(&args.path);
-    let device = Device::open()?;
+    let mut source = DeviceSource {
+        device: Device::open()?,
+        base: base.clone(),
+    };
+    let interval = args.interval.max(MIN_INTERVAL);
+    let interactive =
+        !json && !args.once && args.iterations.is_none() && std::io::stdout().is_terminal();
+    let mut prev = source.snapshot()?;
+    if interactive {
+        let app = App::new(&base, interval, args.sort, Host::read(), prev);
+        return toptui::run(&mut source, app);
+    }
     let frames = if args.once { Some(1) } else { args.iterations };
-    let tty = !json && std::io::stdout().is_terminal();
-    let mut prev = device.snapshot(&base)?;
     let mut shown = 0u64;
     while frames.is_none_or(|n| shown < n) {
-        std::thread::sleep(args.interval.max(Duration::from_millis(10)));
-        let cur = device.snapshot(&base)?;
+        std::thread::sleep(interval);
+        let cur = source.snapshot()?;
         let f = frame(&prev, &cur, &base, args.sort);
         if json {
             // One document per frame, on one line: JSON lines when live.
-            let mut doc = serde_json::to_string(&f)?;
-            doc.push('\n');
-            output::text(&doc)?;
+            output::text(&output::json_line(&f)?)?;
         } else {
-            let clear = if tty && !args.once { CLEAR } else { "" };
-            let sep = if !tty && shown > 0 { "\n" } else { "" };
-            output::text(&format!("{clear}{sep}{}", f.render(args.sort)))?;
+            let sep = if shown > 0 { "\n" } else { "" };
+            output::text(&format!("{sep}{}", f.render(args.sort)))?;
         }
         prev = cur;
         shown += 1;
