@@ -113,7 +113,7 @@ pub(crate) fn defer_nice_skip(st: &State, t: *mut bindings::task_struct) -> bool
 /// Whether the caller's `set_user_nice(t)` is one [`defer_nice_skip`]
 /// recorded (consumed: true once per record).
 pub(crate) fn take_nice_skip(st: &State, t: *mut bindings::task_struct) -> bool {
-    if st.nr_nice_skips.load(kernel::sync::atomic::Relaxed) == 0 {
+    if st.nr_nice_skips.load(kernel::sync::atomic::Relaxed) == 0 || !task::in_task() {
         return false;
     }
     let pair = (task::current() as usize, t as usize);

@@ -15,7 +15,8 @@
 //! - [`state`]: the global state and its one lock;
 //! - [`context`], [`name`], [`registry`]: the tree of named contexts;
 //! - [`membership`]: which process is in which context;
-//! - [`isolation`]: what a process may see, signal and trace;
+//! - [`isolation`]: what a process may see, signal, trace and name in a
+//!   syscall, and what machine-wide state a member may not change;
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
 //! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
 //!   the namespaces a context holds, sealing, flag changes;

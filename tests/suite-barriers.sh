@@ -40,6 +40,9 @@ run_prog "from /a, the same calls on its own child work" vctx exec /a -- $B/barr
 run_prog "from /a/b, every call on a pid of the parent context: ESRCH" \
 	sh -c "vctx exec /a -- sleep 1000 & p=\$!; sleep 0.3; vctx exec /a/b -- $B/barrier_probe absent \$p; r=\$?; kill \$p; exit \$r"
 run_prog "the host can still name every process" $B/barrier_probe subtree
+vctx create --spectator /spy
+run_prog "a spectator context sees the host in /proc but cannot name it: ESRCH" \
+	vctx exec /spy -- $B/barrier_probe absent "$host"
 
 # PRIO_PGRP 0 and PRIO_USER 0 from a member whose process group is the
 # suite's (host) one: its own processes change, the host's do not.
