@@ -75,11 +75,9 @@ pub(crate) fn kill_in_progress(inner: &Inner, ctx: &Context) -> Option<u32> {
     })
 }
 
-/// `VCTX_IOC_CREATE`: creates the context at `names` below `view`.
-///
-/// Missing parents are created with `VCTX_CREATE_PARENTS`. New contexts
-/// are allocated without the lock held and linked under it; if the tree
-/// changed in between, the whole operation starts again.
+/// [`create_with_caps`] with every capability: what the KUnit tests use
+/// (the device always passes a mask).
+#[cfg(CONFIG_KUNIT)]
 pub(crate) fn create(
     state: &State,
     view: &Arc<Context>,
@@ -90,11 +88,16 @@ pub(crate) fn create(
     create_with_caps(state, view, names, flags, ctx_flags, crate::caps::ALL)
 }
 
-/// [`create`] with a capability mask for the new context: its parent's,
+/// `VCTX_IOC_CREATE`: creates the context at `names` below `view`, with a
+/// capability mask for the new context: its parent's,
 /// intersected with `caps` (and so for parents created on the way: every
 /// context this call makes is within `caps`).
 /// The parent's mask is read under the lock that links the new context, so
 /// a concurrent narrowing of the parent is never missed.
+///
+/// Missing parents are created with `VCTX_CREATE_PARENTS`. New contexts
+/// are allocated without the lock held and linked under it; if the tree
+/// changed in between, the whole operation starts again.
 pub(crate) fn create_with_caps(
     state: &State,
     view: &Arc<Context>,

@@ -94,7 +94,7 @@ check_out "--ns pid: /proc/loadavg's last pid is the namespace's" "^1 1$" \
 # /proc/1 there: by design they fail inside a context without --ns pid).
 # shellcheck disable=SC2016
 check_out "a procfs with pidns= of a member's child namespace shows its process" \
-	"^1 sleep self-ok 1-ENOENT$" vctx exec -p --ns mnt /pm -- sh -c '
+	"^1 sleep self-ok 1-ENOENT$" vctx exec -p $caps --ns mnt /pm -- sh -c '
 	unshare -p -f sleep 100 & u=$!; sleep 0.5
 	for p in /proc/[0-9]*; do [ "$(cut -d" " -f4 $p/stat)" = "$u" ] && pid=${p#/proc/}; done
 	mkdir -p /tmp/pp /tmp/pa

@@ -29,8 +29,11 @@ first_member() { vctx --json ps "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' | 
 member_up() { until_ok 100 sh -c "[ -n \"\$(vctx --json ps $1 | grep '\"pid\"')\" ]"; }
 
 # ---- binding and membership ----
-vctx create -p /w/u
-vctx create -p /p/c
+# /w and /p keep every capability: the routes out are tried as a root that
+# holds all of them (a capability mask would refuse most of them earlier,
+# suite-caps tests that), and enter --pid moves a full-capability process.
+vctx create -p --caps all /w/u
+vctx create -p --caps all /p/c
 check "vctx limit binds /w to a cgroup (mem=256M)" vctx limit /w mem=256M
 # A parent and a child, both bound before either has members (cgroup v2's
 # no-internal-process rule: a cgroup with bound children holds no process).
