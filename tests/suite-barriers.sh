@@ -176,4 +176,12 @@ check_out "the barriers still hold: kill -0 <host pid> from /a: ESRCH" "No such 
 	vctx exec /a -- sh -c "kill -0 $host 2>&1; true"
 
 kill "$host" 2>/dev/null
+# Leave no context behind (deepest first): the suites share one boot.
+for c in $(vctx --json tree / | sed -n 's/.*"path": *"\([^"]*\)".*/\1/p' | grep -v '^/$' |
+	awk '{ print length($0), $0 }' | sort -rn | cut -d' ' -f2); do
+	vctx kill -s KILL "$c" >/dev/null 2>&1
+	vctx wait --timeout 5s "$c" >/dev/null 2>&1
+	vctx destroy "$c" >/dev/null 2>&1
+done
+check_eq "leaves no context behind" "$(vctx --json tree / | grep -c '"path"')" 1
 t_end
