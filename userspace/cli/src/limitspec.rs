@@ -222,7 +222,11 @@ fn device(text: &str) -> Result<String, String> {
         return Err(format!("{text}: not a block device"));
     }
     let rdev = meta.rdev();
-    Ok(format!("{}:{}", nix::sys::stat::major(rdev), nix::sys::stat::minor(rdev)))
+    Ok(format!(
+        "{}:{}",
+        nix::sys::stat::major(rdev),
+        nix::sys::stat::minor(rdev)
+    ))
 }
 
 /// A CPU list such as "0-1,3" (sorted, without duplicates).

@@ -316,7 +316,9 @@ pub fn run_child(
                 .map_err(std::io::Error::from)?;
             }
             child_device.enter(&child_path, 0).map_err(|e| {
-                std::io::Error::from_raw_os_error(e.errno().map_or(Errno::EPERM as i32, |e| e as i32))
+                std::io::Error::from_raw_os_error(
+                    e.errno().map_or(Errno::EPERM as i32, |e| e as i32),
+                )
             })
         });
     }

@@ -283,6 +283,27 @@ impl Frame {
     }
 }
 
+/// A snapshot entry for the tests of the views (this file's and toptui's).
+#[cfg(test)]
+pub(crate) fn snap_entry(
+    id: u64,
+    depth: u32,
+    name: &str,
+    subtree: vctx_lib::Counters,
+) -> SnapEntry {
+    SnapEntry {
+        id,
+        parent_id: None,
+        depth,
+        flags: 0,
+        created_ns: 0,
+        name: name.into(),
+        self_: vctx_lib::Counters::default(),
+        subtree,
+        limits: Default::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,17 +329,7 @@ mod tests {
             limit_hits: id * 10,
             ..Default::default()
         };
-        SnapEntry {
-            id,
-            parent_id: None,
-            depth,
-            flags: 0,
-            created_ns: 0,
-            name: name.into(),
-            self_: Counters::default(),
-            subtree,
-            limits: Default::default(),
-        }
+        snap_entry(id, depth, name, subtree)
     }
 
     fn snaps() -> (Snapshot, Snapshot) {

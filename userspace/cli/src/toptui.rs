@@ -506,22 +506,13 @@ mod tests {
     const S: u64 = 1_000_000_000;
 
     fn entry(id: u64, depth: u32, name: &str, cpu_ns: u64, rss: u64, procs: u64) -> SnapEntry {
-        SnapEntry {
-            id,
-            parent_id: None,
-            depth,
-            flags: 0,
-            created_ns: 0,
-            name: name.into(),
-            self_: Counters::default(),
-            subtree: Counters {
-                processes: procs,
-                cpu_user_ns: cpu_ns,
-                rss_bytes: rss,
-                ..Default::default()
-            },
-            limits: Default::default(),
-        }
+        let subtree = Counters {
+            processes: procs,
+            cpu_user_ns: cpu_ns,
+            rss_bytes: rss,
+            ..Default::default()
+        };
+        crate::topframe::snap_entry(id, depth, name, subtree)
     }
 
     fn snaps() -> (Snapshot, Snapshot) {
