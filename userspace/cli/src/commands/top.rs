@@ -3,18 +3,42 @@
 //! computed between VCTX_IOC_SNAPSHOT readings `--interval` apart.
 //!
 //! On a terminal (and without --once, --json or -n) it is interactive
-//! (`toptui`); otherwise it prints frames as text (or JSON lines).
+//! (`top::tui`); otherwise it prints frames as text (or JSON lines).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use vctx_lib::{Device, Snapshot};
 
-use crate::cli::TopArgs;
-use crate::output;
-use crate::paths::normalize;
-use crate::topframe::frame;
-use crate::toptui::{self, App, Host, Source};
+use crate::spec::duration;
+use crate::spec::paths::normalize;
+use crate::top::frame::{SortKey, frame};
+use crate::top::tui::{self, App, Host, Source};
+use crate::view::output;
+
+/// Show the contexts of a subtree live: processes, CPU, memory, forks, I/O, limit hits
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+On a terminal (without --once, --json or -n) top is interactive: c, m, p, f, i, n sort
+by cpu, memory, processes, forks, I/O, name; Up/Down select; Enter folds a subtree;
+Space pauses; ? lists the keys; q quits.")]
+pub struct Args {
+    /// Print one frame (rates over one --interval) and exit, for scripts
+    #[arg(long)]
+    pub once: bool,
+    /// Order the children of each context by this, largest first (name: A to Z)
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub sort: SortKey,
+    /// Time between readings (the rates are over this interval)
+    #[arg(long, value_name = "DUR", default_value = "1s", value_parser = duration::parse)]
+    pub interval: Duration,
+    /// Stop after this many frames
+    #[arg(short = 'n', long, value_name = "N", conflicts_with = "once")]
+    pub iterations: Option<u64>,
+    /// The root of the subtree to show
+    #[arg(default_value = "/")]
+    pub path: String,
+}
 
 /// The shortest interval between readings.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
@@ -31,7 +55,7 @@ impl Source for DeviceSource {
     }
 }
 
-pub fn run(args: &TopArgs, json: bool) -> anyhow::Result<()> {
+pub fn run(args: &Args, json: bool) -> anyhow::Result<()> {
     let base = normalize(&args.path);
     let mut source = DeviceSource {
         device: Device::open()?,
@@ -43,7 +67,7 @@ pub fn run(args: &TopArgs, json: bool) -> anyhow::Result<()> {
     let mut prev = source.snapshot()?;
     if interactive {
         let app = App::new(&base, interval, args.sort, Host::read(), prev);
-        return toptui::run(&mut source, app);
+        return tui::run(&mut source, app);
     }
     let frames = if args.once { Some(1) } else { args.iterations };
     let mut shown = 0u64;

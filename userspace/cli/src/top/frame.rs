@@ -8,10 +8,10 @@ use clap::ValueEnum;
 use serde::Serialize;
 use vctx_lib::{SnapEntry, Snapshot};
 
-use crate::human;
-use crate::paths::preorder_paths;
-use crate::table::{Align, Table};
-use crate::treeview::{self, Node};
+use crate::spec::paths::preorder_paths;
+use crate::view::human;
+use crate::view::table::{Align, Table};
+use crate::view::treeview::{self, Node};
 
 /// What `--sort` orders siblings by (largest first; name: A to Z).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

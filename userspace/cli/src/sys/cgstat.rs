@@ -1,5 +1,5 @@
 //! The figures of a context's cgroup (issue 13), for `vctx limit`, `vctx
-//! stat` and `--json`: what each controller reports as held, peak, limit
+//! stat`, `vctx top` and `--json` (`view::cgtable` draws them): what each controller reports as held, peak, limit
 //! and failures (memory.current/peak/max/events, memory.swap.*, cpu.max
 //! and cpu.stat, cpu.weight, cpuset.cpus, io.max and io.stat), and the
 //! freezer state.
@@ -9,9 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cgroup::read;
-use crate::human;
-use crate::table::{Align, Table};
+use crate::sys::cgroup::read;
 
 /// A figure that is a number or "max" (None).
 fn num(s: &str) -> Option<u64> {
@@ -98,6 +96,12 @@ pub struct CgroupFigures {
 }
 
 impl CgroupFigures {
+    /// The figures of the cgroup context `path` (id `id`) is in, if any.
+    pub fn of(device: &vctx_lib::Device, path: &str, id: u64) -> anyhow::Result<Option<Self>> {
+        Ok(crate::sys::cgroup::current_dir(device, path)?
+            .map(|(dir, holder)| Self::read(&dir, holder == id)))
+    }
+
     /// Reads the figures of the cgroup at `dir`.
     pub fn read(dir: &Path, own: bool) -> Self {
         let events = keyed(dir, "cgroup.events");
@@ -156,130 +160,6 @@ impl CgroupFigures {
             io,
         }
     }
-
-    /// The limits as a table: LIMIT HELD PEAK MAX FAILURES, then one line
-    /// of events.
-    pub fn table(&self) -> String {
-        let mut t = Table::new(&[
-            ("CGROUP", Align::Left),
-            ("HELD", Align::Right),
-            ("PEAK", Align::Right),
-            ("MAX", Align::Right),
-            ("FAILURES", Align::Right),
-        ]);
-        let opt = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "-".to_owned(), f);
-        let size = |v: u64| human::size(v);
-        let count = |v: u64| v.to_string();
-        let lim = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "max".to_owned(), f);
-        if let Some(m) = &self.memory {
-            for (name, l) in [("mem", &m.mem), ("mem.high", &m.high)] {
-                t.row(vec![
-                    name.into(),
-                    opt(l.held, &size),
-                    opt(l.peak, &size),
-                    lim(l.limit, &size),
-                    opt(l.failures, &count),
-                ]);
-            }
-            if let Some(s) = &m.swap {
-                t.row(vec![
-                    "swap".into(),
-                    opt(s.held, &size),
-                    opt(s.peak, &size),
-                    lim(s.limit, &size),
-                    opt(s.failures, &count),
-                ]);
-            }
-        }
-        if let Some(c) = &self.cpu {
-            t.row(vec![
-                "cpu".into(),
-                human::duration(c.usage_usec * 1000),
-                "-".into(),
-                lim(c.quota_pct100, &|q| pct(q)),
-                c.nr_throttled.to_string(),
-            ]);
-            if let Some(w) = c.weight {
-                t.row(vec![
-                    "cpu.weight".into(),
-                    "-".into(),
-                    "-".into(),
-                    w.to_string(),
-                    "-".into(),
-                ]);
-            }
-        }
-        if let Some(cpus) = &self.cpus {
-            let eff = self.cpus_effective.clone().unwrap_or_default();
-            let set = if cpus.is_empty() {
-                "max".to_owned()
-            } else {
-                cpus.clone()
-            };
-            t.row(vec!["cpus".into(), eff, "-".into(), set, "-".into()]);
-        }
-        for io in &self.io {
-            let rate = |v: u64| format!("{}/s", human::size(v));
-            t.row(vec![
-                format!("io.read {}", io.dev),
-                size(io.rbytes),
-                "-".into(),
-                lim(io.rbps, &rate),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.write {}", io.dev),
-                size(io.wbytes),
-                "-".into(),
-                lim(io.wbps, &rate),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.riops {}", io.dev),
-                io.rios.to_string(),
-                "-".into(),
-                lim(io.riops, &count),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.wiops {}", io.dev),
-                io.wios.to_string(),
-                "-".into(),
-                lim(io.wiops, &count),
-                "-".into(),
-            ]);
-        }
-        let mut out = t.render();
-        let mut notes = vec![format!(
-            "cgroup {}{}",
-            self.dir,
-            if self.own { "" } else { " (inherited)" }
-        )];
-        if self.frozen {
-            notes.push("frozen".into());
-        }
-        if let Some(m) = &self.memory {
-            notes.push(format!("oom {}, oom_kill {}", m.oom, m.oom_kill));
-        }
-        if let Some(c) = &self.cpu {
-            notes.push(format!(
-                "throttled {}",
-                human::duration(c.throttled_usec * 1000)
-            ));
-        }
-        out.push_str(&notes.join("; "));
-        out.push('\n');
-        out
-    }
-}
-
-/// "150%", "12.5%".
-pub fn pct(q: u64) -> String {
-    if q % 100 == 0 {
-        format!("{}%", q / 100)
-    } else {
-        format!("{}.{:02}%", q / 100, q % 100).replace("0%", "%")
-    }
 }
 
 /// io.max and io.stat, by device (only devices io.max names).
@@ -317,13 +197,6 @@ fn io_figures(max: &str, stat: &str) -> Vec<Io> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentages() {
-        assert_eq!(pct(15000), "150%");
-        assert_eq!(pct(1250), "12.5%");
-        assert_eq!(pct(5), "0.05%");
-    }
 
     #[test]
     fn io_by_device() {

@@ -27,7 +27,7 @@ use nix::sys::stat::Mode;
 use nix::unistd::{Pid, sethostname};
 use vctx_lib::{Device, Errno, NsType};
 
-use crate::commands::exec::ExecFailed;
+use crate::sys::execfail::ExecFailed;
 
 /// What to ask for: the namespaces to create, the host name to set.
 #[derive(Debug, Default)]

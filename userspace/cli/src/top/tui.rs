@@ -24,9 +24,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 use vctx_lib::Snapshot;
 
-use crate::human;
-use crate::table::Align;
-use crate::topframe::{Column, Frame, SortKey, frame};
+use crate::top::frame::{Column, Frame, SortKey, frame};
+use crate::view::human;
+use crate::view::table::Align;
 
 /// Where the snapshots come from (the device; a fixed list in tests).
 pub trait Source {
@@ -306,7 +306,7 @@ impl App {
 
     fn draw_table(&self, f: &mut ratatui::Frame, area: Rect) {
         let visible = self.visible();
-        let labels: Vec<(&crate::topframe::Row, String)> = self.frame.labels().collect();
+        let labels: Vec<(&crate::top::frame::Row, String)> = self.frame.labels().collect();
         let cells: Vec<Vec<String>> = visible
             .iter()
             .map(|&i| {
@@ -512,7 +512,7 @@ mod tests {
             rss_bytes: rss,
             ..Default::default()
         };
-        crate::topframe::snap_entry(id, depth, name, subtree)
+        crate::top::frame::snap_entry(id, depth, name, subtree)
     }
 
     fn snaps() -> (Snapshot, Snapshot) {
