@@ -57,7 +57,10 @@ fn violations(rel: &str, text: &str) -> Vec<String> {
     }
     let layer = rel.split('/').next().unwrap_or("").trim_end_matches(".rs");
     let Some(own) = rank(layer) else {
-        bad.push(format!("{rel}: not in a layer folder ({})", LAYERS.join(", ")));
+        bad.push(format!(
+            "{rel}: not in a layer folder ({})",
+            LAYERS.join(", ")
+        ));
         return bad;
     };
     let is_command = rel.starts_with("commands/") && rel != "commands/mod.rs";
@@ -108,11 +111,20 @@ fn the_source_keeps_its_layers() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    assert!(files.len() > 30, "found only {} files in {}", files.len(), src.display());
+    assert!(
+        files.len() > 30,
+        "found only {} files in {}",
+        files.len(),
+        src.display()
+    );
     let mut commands = 0;
     let mut bad = Vec::new();
     for file in &files {
-        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         commands += usize::from(rel.starts_with("commands/"));
         bad.extend(violations(&rel, &std::fs::read_to_string(file).unwrap()));
     }
@@ -126,9 +138,18 @@ fn a_command_importing_another_is_caught() {
     let v = violations("commands/info.rs", text);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].contains("commands never import each other"), "{v:?}");
-    assert_eq!(violations("commands/enter.rs", "use crate::{commands::exec, spec};").len(), 1);
-    assert_eq!(violations("commands/enter.rs", "    super::exec::run(args)").len(), 1);
-    assert_eq!(violations("commands/stat.rs", "use crate::cli::Cli;").len(), 1);
+    assert_eq!(
+        violations("commands/enter.rs", "use crate::{commands::exec, spec};").len(),
+        1
+    );
+    assert_eq!(
+        violations("commands/enter.rs", "    super::exec::run(args)").len(),
+        1
+    );
+    assert_eq!(
+        violations("commands/stat.rs", "use crate::cli::Cli;").len(),
+        1
+    );
     // The dispatcher and the parser may name the commands.
     assert!(violations("commands/mod.rs", "use crate::cli::{Cli, Command};").is_empty());
     assert!(violations("cli.rs", "use crate::commands::{exec, ls};").is_empty());
@@ -136,9 +157,18 @@ fn a_command_importing_another_is_caught() {
 
 #[test]
 fn a_lower_layer_reaching_up_is_caught() {
-    assert_eq!(violations("sys/cgstat.rs", "use crate::view::table::Table;").len(), 1);
-    assert_eq!(violations("view/json.rs", "let x = crate::top::frame::f();").len(), 1);
-    assert_eq!(violations("spec/paths.rs", "use crate::sys::cgroup;").len(), 1);
+    assert_eq!(
+        violations("sys/cgstat.rs", "use crate::view::table::Table;").len(),
+        1
+    );
+    assert_eq!(
+        violations("view/json.rs", "let x = crate::top::frame::f();").len(),
+        1
+    );
+    assert_eq!(
+        violations("spec/paths.rs", "use crate::sys::cgroup;").len(),
+        1
+    );
     assert_eq!(violations("helpers.rs", "").len(), 1);
     assert_eq!(violations("sys/x.rs", "use crate::nowhere::y;").len(), 1);
     // Own layer and below, tests' super::*, and comments are fine.

@@ -1,6 +1,8 @@
 //! `vctx top [--once] [--sort KEY] [--interval DUR] [-n N] [PATH]`: the
 //! contexts of a subtree with their CPU, memory, fork and I/O rates,
-//! computed between VCTX_IOC_SNAPSHOT readings `--interval` apart.
+//! computed between VCTX_IOC_SNAPSHOT readings `--interval` apart, and
+//! against the limits of the contexts' own cgroups (cpu.max, memory.max,
+//! memory.high: `sys::cgstat::Quota`).
 //!
 //! On a terminal (and without --once, --json or -n) it is interactive
 //! (`top::tui`); otherwise it prints frames as text (or JSON lines).
@@ -12,8 +14,9 @@ use vctx_lib::{Device, Snapshot};
 
 use crate::spec::duration;
 use crate::spec::paths::normalize;
+use crate::sys::cgstat::Quota;
 use crate::top::frame::{SortKey, frame};
-use crate::top::tui::{self, App, Host, Source};
+use crate::top::tui::{self, App, Host, Quotas, Source};
 use crate::view::output;
 
 /// Show the contexts of a subtree live: processes, CPU, memory, forks, I/O, limit hits
@@ -43,15 +46,17 @@ pub struct Args {
 /// The shortest interval between readings.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
-/// The device, read at one subtree.
+/// The device, read at one subtree, and the cgroups of its contexts.
 struct DeviceSource {
     device: Device,
     base: String,
 }
 
 impl Source for DeviceSource {
-    fn snapshot(&mut self) -> anyhow::Result<Snapshot> {
-        Ok(self.device.snapshot(&self.base)?)
+    fn read(&mut self) -> anyhow::Result<(Snapshot, Quotas)> {
+        let snap = self.device.snapshot(&self.base)?;
+        let quotas = Quota::of_snapshot(&self.device, &snap, &self.base);
+        Ok((snap, quotas))
     }
 }
 
@@ -64,17 +69,18 @@ pub fn run(args: &Args, json: bool) -> anyhow::Result<()> {
     let interval = args.interval.max(MIN_INTERVAL);
     let interactive =
         !json && !args.once && args.iterations.is_none() && std::io::stdout().is_terminal();
-    let mut prev = source.snapshot()?;
+    let first = source.read()?;
     if interactive {
-        let app = App::new(&base, interval, args.sort, Host::read(), prev);
+        let app = App::new(&base, interval, args.sort, Host::read(), first);
         return tui::run(&mut source, app);
     }
+    let mut prev = first.0;
     let frames = if args.once { Some(1) } else { args.iterations };
     let mut shown = 0u64;
     while frames.is_none_or(|n| shown < n) {
         std::thread::sleep(interval);
-        let cur = source.snapshot()?;
-        let f = frame(&prev, &cur, &base, args.sort);
+        let (cur, quotas) = source.read()?;
+        let f = frame(&prev, &cur, &quotas, &base, args.sort);
         if json {
             // One document per frame, on one line: JSON lines when live.
             output::text(&output::json_line(&f)?)?;

@@ -4,7 +4,7 @@
 //! and cpu.stat, cpu.weight, cpuset.cpus, io.max and io.stat), and the
 //! freezer state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
@@ -162,6 +162,72 @@ impl CgroupFigures {
     }
 }
 
+/// The limits `vctx top` shows use against: a cgroup's cpu.max and its
+/// memory (memory.current against memory.max and memory.high). Four files,
+/// read every frame for every context bound to a cgroup of its own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quota {
+    /// cpu.max as a percentage of one CPU (150.0: one and a half CPUs);
+    /// None: no quota (max) or no cpu controller.
+    pub cpu_max_percent: Option<f64>,
+    /// memory.current; None: no memory controller.
+    pub memory_bytes: Option<u64>,
+    /// memory.max; None: max (or no memory controller).
+    pub memory_max_bytes: Option<u64>,
+    /// memory.high; None: max (or no memory controller).
+    pub memory_high_bytes: Option<u64>,
+}
+
+impl Quota {
+    /// Reads the quota of the cgroup at `dir`.
+    pub fn read(dir: &Path) -> Self {
+        let file = |f: &str| read(dir, f).ok();
+        Quota {
+            cpu_max_percent: file("cpu.max").and_then(|m| cpu_max_percent(&m)),
+            memory_bytes: file("memory.current").and_then(|v| num(&v)),
+            memory_max_bytes: file("memory.max").and_then(|v| num(&v)),
+            memory_high_bytes: file("memory.high").and_then(|v| num(&v)),
+        }
+    }
+
+    /// The quotas of the contexts of `snap` (whose root is at `base`) that
+    /// are bound to a cgroup of their own, by id. Empty without a cgroup2
+    /// mount or a module with cgroups.
+    pub fn of_snapshot(
+        device: &vctx_lib::Device,
+        snap: &vctx_lib::Snapshot,
+        base: &str,
+    ) -> HashMap<u64, Quota> {
+        let Some(mount) = crate::sys::cgroup::mount_point() else {
+            return HashMap::new();
+        };
+        let paths = crate::spec::paths::preorder_paths(&snap.entries, base);
+        let mut out = HashMap::new();
+        for (e, path) in snap.entries.iter().zip(paths) {
+            match device.cgroup_get(&path) {
+                Ok(Some(b)) if b.holder == e.id => {
+                    let dir = mount.join(b.path.trim_start_matches('/'));
+                    out.insert(e.id, Quota::read(&dir));
+                }
+                Ok(_) => {}
+                // A module without cgroups: nothing is bound anywhere.
+                Err(err) if err.errno() == Some(vctx_lib::Errno::ENOTTY) => break,
+                // Gone since the snapshot: no figures for it this frame.
+                Err(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// cpu.max ("QUOTA PERIOD" or "max PERIOD") as a percentage of one CPU.
+fn cpu_max_percent(line: &str) -> Option<f64> {
+    let mut it = line.split_whitespace();
+    let quota = it.next().and_then(num)?;
+    let period = it.next().and_then(num).unwrap_or(100_000).max(1);
+    Some(quota as f64 * 100.0 / period as f64)
+}
+
 /// io.max and io.stat, by device (only devices io.max names).
 fn io_figures(max: &str, stat: &str) -> Vec<Io> {
     let field = |line: &str, key: &str| -> Option<String> {
@@ -197,6 +263,35 @@ fn io_figures(max: &str, stat: &str) -> Vec<Io> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quota_of_a_cgroup_dir() {
+        let dir = std::env::temp_dir().join(format!("vctx-quota-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (f, v) in [
+            ("cpu.max", "50000 100000\n"),
+            ("memory.current", "1048576\n"),
+            ("memory.max", "67108864\n"),
+            ("memory.high", "max\n"),
+        ] {
+            std::fs::write(dir.join(f), v).unwrap();
+        }
+        let q = Quota::read(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            q,
+            Quota {
+                cpu_max_percent: Some(50.0),
+                memory_bytes: Some(1 << 20),
+                memory_max_bytes: Some(64 << 20),
+                memory_high_bytes: None,
+            }
+        );
+        assert_eq!(cpu_max_percent("max 100000"), None);
+        assert_eq!(cpu_max_percent("150000 100000"), Some(150.0));
+        assert_eq!(cpu_max_percent("25000 50000"), Some(50.0));
+        assert_eq!(Quota::read(Path::new("/nonexistent")), Quota::default());
+    }
 
     #[test]
     fn io_by_device() {

@@ -1,5 +1,5 @@
 //! The interactive `vctx top` (a terminal on stdout, no --once, --json or
-//! -n): a ratatui table of the frames `topframe` computes, redrawn every
+//! -n): a ratatui table of the frames `top::frame` computes, redrawn every
 //! --interval and on every key or resize.
 //!
 //! The state and its drawing are pure ([`App`]: keys in, a ratatui frame
@@ -7,7 +7,7 @@
 //! terminal (raw mode and the alternate screen, restored on every way out:
 //! q, Ctrl-C, SIGTERM/SIGHUP/SIGINT, an error, a panic).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,13 +24,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 use vctx_lib::Snapshot;
 
-use crate::top::frame::{Column, Frame, SortKey, frame};
+use crate::sys::cgstat::Quota;
+use crate::top::frame::{Frame, SortKey, frame};
 use crate::view::human;
 use crate::view::table::Align;
 
-/// Where the snapshots come from (the device; a fixed list in tests).
+/// The cgroup quotas of a reading's contexts, by id.
+pub type Quotas = HashMap<u64, Quota>;
+
+/// Where the readings come from (the device and the cgroup files; a fixed
+/// list in tests): a snapshot and the quotas of its contexts.
 pub trait Source {
-    fn snapshot(&mut self) -> anyhow::Result<Snapshot>;
+    fn read(&mut self) -> anyhow::Result<(Snapshot, Quotas)>;
 }
 
 /// The machine figures of the header (not the contexts').
@@ -105,13 +110,20 @@ pub struct App {
     pub host: Host,
     prev: Snapshot,
     cur: Snapshot,
+    quotas: Quotas,
     frame: Frame,
 }
 
 impl App {
-    /// Starts with one snapshot: no rates until the next.
-    pub fn new(base: &str, interval: Duration, sort: SortKey, host: Host, first: Snapshot) -> Self {
-        let frame = frame(&first, &first, base, sort);
+    /// Starts with one reading: no rates until the next.
+    pub fn new(
+        base: &str,
+        interval: Duration,
+        sort: SortKey,
+        host: Host,
+        (first, quotas): (Snapshot, Quotas),
+    ) -> Self {
+        let frame = frame(&first, &first, &quotas, base, sort);
         App {
             base: base.to_owned(),
             interval,
@@ -124,13 +136,15 @@ impl App {
             host,
             prev: first.clone(),
             cur: first,
+            quotas,
             frame,
         }
     }
 
     /// A new reading: the rates are from the last one to it.
-    pub fn update(&mut self, snap: Snapshot) {
+    pub fn update(&mut self, (snap, quotas): (Snapshot, Quotas)) {
         self.prev = std::mem::replace(&mut self.cur, snap);
+        self.quotas = quotas;
         self.recompute();
     }
 
@@ -140,7 +154,7 @@ impl App {
     }
 
     fn recompute(&mut self) {
-        self.frame = frame(&self.prev, &self.cur, &self.base, self.sort);
+        self.frame = frame(&self.prev, &self.cur, &self.quotas, &self.base, self.sort);
         let ids: HashSet<u64> = self.frame.contexts.iter().map(|r| r.id).collect();
         self.collapsed.retain(|id| ids.contains(id));
         // A selected context that went away, or got folded into an
@@ -307,6 +321,7 @@ impl App {
     fn draw_table(&self, f: &mut ratatui::Frame, area: Rect) {
         let visible = self.visible();
         let labels: Vec<(&crate::top::frame::Row, String)> = self.frame.labels().collect();
+        let columns = self.frame.columns();
         let cells: Vec<Vec<String>> = visible
             .iter()
             .map(|&i| {
@@ -316,13 +331,13 @@ impl App {
                 } else {
                     ""
                 };
-                Column::ALL
+                columns
                     .iter()
                     .map(|c| c.cell(row, &format!("{label}{fold}")))
                     .collect()
             })
             .collect();
-        let headers: Vec<String> = Column::ALL
+        let headers: Vec<String> = columns
             .iter()
             .map(|c| {
                 let mark = if c.sort_key() == Some(self.sort) {
@@ -333,7 +348,7 @@ impl App {
                 format!("{}{mark}", c.header())
             })
             .collect();
-        let widths: Vec<u16> = (0..Column::ALL.len())
+        let widths: Vec<u16> = (0..columns.len())
             .map(|k| {
                 let w = cells
                     .iter()
@@ -346,7 +361,7 @@ impl App {
             .collect();
         let align = |k: usize, text: String| -> Cell<'static> {
             let line = Line::from(text);
-            Cell::from(match Column::ALL[k].align() {
+            Cell::from(match columns[k].align() {
                 Align::Left => line.left_aligned(),
                 Align::Right => line.right_aligned(),
             })
@@ -489,8 +504,8 @@ fn event_loop<B: Backend>(
         }
         next = Instant::now() + app.interval;
         if !app.paused {
-            match source.snapshot() {
-                Ok(snap) => app.update(snap),
+            match source.read() {
+                Ok(reading) => app.update(reading),
                 Err(err) => app.message = Some(format!("{err:#}")),
             }
         }
@@ -547,8 +562,14 @@ mod tests {
 
     fn app() -> App {
         let (prev, cur) = snaps();
-        let mut app = App::new("/", Duration::from_secs(1), SortKey::Cpu, host(), prev);
-        app.update(cur);
+        let mut app = App::new(
+            "/",
+            Duration::from_secs(1),
+            SortKey::Cpu,
+            host(),
+            (prev, Quotas::new()),
+        );
+        app.update((cur, Quotas::new()));
         app
     }
 
@@ -586,6 +607,41 @@ mod tests {
             ]
             .map(|l| l.chars().take(72).collect::<String>())
         );
+    }
+
+    #[test]
+    fn renders_the_cgroup_limits() {
+        // /db has a cgroup of its own: cpu=50%, mem=64M, mem.high=48M.
+        let (prev, cur) = snaps();
+        let quota = Quota {
+            cpu_max_percent: Some(50.0),
+            memory_bytes: Some(60 << 20),
+            memory_max_bytes: Some(64 << 20),
+            memory_high_bytes: Some(48 << 20),
+        };
+        let mut app = App::new(
+            "/",
+            Duration::from_secs(1),
+            SortKey::Cpu,
+            host(),
+            (prev, Quotas::new()),
+        );
+        app.update((cur, Quotas::from([(3, quota)])));
+        let lines = screen(&app, 100, 9);
+        assert_eq!(
+            lines[2..7],
+            [
+                "CONTEXT                            PROCS     CPU%▼   RSS      MEM/MAX  MEM.HIGH  FORKS/s  IO/s  HITS",
+                "/                                      5     100.0  6.0M            -         -      0.0    0B     0",
+                "├── db                                 2  75.0/50%  4.0M  60.0M/64.0M     48.0M      0.0    0B     0",
+                "└── web                                3      25.0  2.0M            -         -      0.0    0B     0",
+                "    └── app                            2      25.0  2.0M            -         -      0.0    0B     0",
+            ]
+        );
+        // Sorting by cpu still orders by use, not by quota.
+        app.on_key(key(KeyCode::Char('n')));
+        app.on_key(key(KeyCode::Char('c')));
+        assert_eq!(app.frame().contexts[1].path, "/db");
     }
 
     #[test]
@@ -667,7 +723,7 @@ mod tests {
         let (_, mut next) = snaps();
         next.now_ns = 12 * S;
         next.entries.retain(|e| e.id != 3); // /db is gone
-        app.update(next);
+        app.update((next, Quotas::new()));
         assert_eq!(app.selected, Some(1));
         assert!(app.collapsed.contains(&1));
         assert_eq!(app.frame().contexts.len(), 3);
@@ -706,7 +762,13 @@ mod tests {
     #[test]
     fn first_frame_has_no_rates() {
         let (prev, _) = snaps();
-        let app = App::new("/", Duration::from_millis(500), SortKey::Name, host(), prev);
+        let app = App::new(
+            "/",
+            Duration::from_millis(500),
+            SortKey::Name,
+            host(),
+            (prev, Quotas::new()),
+        );
         let lines = screen(&app, 72, 9);
         assert_eq!(lines[0], "vctx top /  every 500ms  sorted by name");
         assert!(lines[3].contains(" -  "), "{:?}", lines[3]);
