@@ -6,6 +6,11 @@
 //! out) so tests drive them on ratatui's TestBackend; [`run`] owns the
 //! terminal (raw mode and the alternate screen, restored on every way out:
 //! q, Ctrl-C, SIGTERM/SIGHUP/SIGINT, an error, a panic).
+//!
+//! Test hook: with `VCTX_TOP_PANIC_AFTER=N` in the environment, the loop
+//! panics on purpose after drawing N frames (N >= 1), so that the tests
+//! can see a panic restore the terminal (tests/suite-operator.sh). No
+//! other name or value does anything.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -448,6 +453,14 @@ impl Drop for Screen {
     }
 }
 
+/// The test hook's variable (see the top of this file).
+pub const PANIC_AFTER_ENV: &str = "VCTX_TOP_PANIC_AFTER";
+
+/// The number of frames after which the test hook panics, if set to one.
+fn panic_after(value: Option<std::ffi::OsString>) -> Option<u64> {
+    value?.to_str()?.parse().ok().filter(|&n| n >= 1)
+}
+
 /// Runs the interactive top until q (or a signal, or an error).
 pub fn run(source: &mut dyn Source, mut app: App) -> anyhow::Result<()> {
     // In raw mode Ctrl-C is a key; SIGTERM, SIGHUP and SIGINT (from kill)
@@ -463,7 +476,8 @@ pub fn run(source: &mut dyn Source, mut app: App) -> anyhow::Result<()> {
     let _screen = Screen::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    event_loop(&mut terminal, source, &mut app, &stop)
+    let panic_after = panic_after(std::env::var_os(PANIC_AFTER_ENV));
+    event_loop(&mut terminal, source, &mut app, &stop, panic_after)
 }
 
 fn event_loop<B: Backend>(
@@ -471,10 +485,16 @@ fn event_loop<B: Backend>(
     source: &mut dyn Source,
     app: &mut App,
     stop: &AtomicBool,
+    panic_after: Option<u64>,
 ) -> anyhow::Result<()> {
     let mut next = Instant::now() + app.interval;
+    let mut frames = 0u64;
     loop {
         terminal.draw(|f| app.draw(f))?;
+        frames += 1;
+        if panic_after.is_some_and(|n| frames >= n) {
+            panic!("{PANIC_AFTER_ENV}: the test hook's panic after {frames} frames");
+        }
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
@@ -561,6 +581,11 @@ mod tests {
     }
 
     fn app() -> App {
+        app_with(Quotas::new())
+    }
+
+    /// The app after two readings, the second with these cgroup quotas.
+    fn app_with(quotas: Quotas) -> App {
         let (prev, cur) = snaps();
         let mut app = App::new(
             "/",
@@ -569,7 +594,7 @@ mod tests {
             host(),
             (prev, Quotas::new()),
         );
-        app.update((cur, Quotas::new()));
+        app.update((cur, quotas));
         app
     }
 
@@ -612,21 +637,13 @@ mod tests {
     #[test]
     fn renders_the_cgroup_limits() {
         // /db has a cgroup of its own: cpu=50%, mem=64M, mem.high=48M.
-        let (prev, cur) = snaps();
         let quota = Quota {
             cpu_max_percent: Some(50.0),
             memory_bytes: Some(60 << 20),
             memory_max_bytes: Some(64 << 20),
             memory_high_bytes: Some(48 << 20),
         };
-        let mut app = App::new(
-            "/",
-            Duration::from_secs(1),
-            SortKey::Cpu,
-            host(),
-            (prev, Quotas::new()),
-        );
-        app.update((cur, Quotas::from([(3, quota)])));
+        let mut app = app_with(Quotas::from([(3, quota)]));
         let lines = screen(&app, 100, 9);
         assert_eq!(
             lines[2..7],
@@ -757,6 +774,15 @@ mod tests {
         assert_eq!(app.on_key(key(KeyCode::Esc)), Action::Quit);
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(app.on_key(ctrl_c), Action::Quit);
+    }
+
+    #[test]
+    fn the_panic_hook_needs_a_count() {
+        let v = |s: &str| panic_after(Some(s.into()));
+        assert_eq!(v("1"), Some(1));
+        assert_eq!(v("3"), Some(3));
+        assert_eq!((v("0"), v(""), v("yes"), v("-1")), (None, None, None, None));
+        assert_eq!(panic_after(None), None);
     }
 
     #[test]
