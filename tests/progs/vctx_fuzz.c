@@ -1089,7 +1089,7 @@ static int find_proc(struct proc_info *ps, int n, int pid)
 }
 
 #define MAXP 8192
-#define MAXC 4096
+#define MAXC 8192
 static struct proc_info procs[MAXP], procs2[MAXP];
 static struct vctx_pid_entry pents[MAXP];
 static struct vctx_entry cents[MAXC];
