@@ -37,6 +37,10 @@ check "bash completion installed" test -s "$dest/usr/share/bash-completion/compl
 check "zsh completion installed" test -s "$dest/usr/share/zsh/site-functions/_vctx"
 check "fish completion installed" test -s "$dest/usr/share/fish/vendor_completions.d/vctx.fish"
 check "modules-load.d snippet names vctx" grep -qx vctx "$dest/usr/lib/modules-load.d/vctx.conf"
+unit="$dest/usr/lib/systemd/system/vctx-guest@.service"
+check "systemd unit vctx-guest@.service installed, mode 644" sh -c "[ \"\$(stat -c %a '$unit')\" = 644 ]"
+check "... its ExecStart runs PREFIX/bin/vctx guest supervise %i" grep -qx 'ExecStart=/usr/bin/vctx guest supervise %i' "$unit"
+check "... its ExecStop stops the guest" grep -qx 'ExecStop=/usr/bin/vctx guest stop %i' "$unit"
 check "no udev rule: the module makes /dev/vctx 0666 itself" sh -c "! find '$dest' -path '*udev*' | grep -q ."
 
 log=$(make -s -C "$root" uninstall DESTDIR="$dest" PREFIX=/usr 2>&1)

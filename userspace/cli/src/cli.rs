@@ -193,6 +193,9 @@ address: put a firewall or a TLS proxy in front, the endpoint has no authenticat
         #[arg(default_value = "/")]
         path: String,
     },
+    /// Guests: whole systems in contexts (a root directory, an init, a
+    /// configuration in /etc/vctx/guests)
+    Guest(crate::commands::guest::GuestArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     #[command(after_help = "\
 Example: vctx completions bash > /etc/bash_completion.d/vctx (make install does this)")]
@@ -281,6 +284,10 @@ pub struct ExecArgs {
     /// Join only the context, not the namespaces it holds
     #[arg(long)]
     pub no_ns: bool,
+    /// Run CMD in this root directory (an absolute path; implies --ns mnt):
+    /// pivot_root into it, a fresh /proc, /sys read-only, a minimal /dev
+    #[arg(long, value_name = "DIR", conflicts_with = "no_ns")]
+    pub root: Option<std::path::PathBuf>,
     /// With --create or --new: the new context's capability mask (as for
     /// 'vctx create --caps'; default: 'default')
     #[arg(long, value_name = "LIST", value_parser = capspec_list)]

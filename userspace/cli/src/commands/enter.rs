@@ -19,6 +19,7 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
             ns: Vec::new(),
             hostname: None,
             no_ns,
+            root: None,
             caps: None,
             path: path.to_owned(),
             command: vec![shell],

@@ -13,6 +13,7 @@ use crate::cgroup;
 use crate::cli::ExecArgs;
 use crate::nsjoin::{self, Launch, NsRequest};
 use crate::paths::{join, normalize};
+use crate::rootfs::{self, RootSetup};
 
 /// CMD could not be executed; exits 127 (not found) or 126, as shells do.
 #[derive(Debug)]
@@ -43,7 +44,16 @@ impl ExecFailed {
     }
 }
 
-pub fn run(args: ExecArgs) -> anyhow::Result<()> {
+pub fn run(mut args: ExecArgs) -> anyhow::Result<()> {
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    // Checked before anything is created: nothing to undo if it is refused.
+    let root = match &args.root {
+        Some(dir) => Some(RootSetup::new(rootfs::check(dir, program)?)),
+        None => None,
+    };
+    if root.is_some() && !args.ns.iter().any(|n| n == "mnt") {
+        args.ns.push("mnt".to_owned());
+    }
     let ns = NsRequest {
         create: nsjoin::parse_types(&args.ns)?,
         hostname: args.hostname.as_deref(),
@@ -76,7 +86,6 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     // before entering: entering trims them to the context's mask. The
     // process moves into the context's cgroup first (ENTER refuses one
     // that is not in it), so a cgroup namespace made here is rooted there.
-    let (program, rest) = args.command.split_first().expect("clap requires a command");
     let launched = nsjoin::prepare(&device, &path, &ns)
         .and_then(|mut prepared| {
             cgroup::move_before_enter(&device, &path, 0)?;
@@ -92,7 +101,12 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         })
         .and_then(|launch| match launch {
             Launch::Child { .. } => Ok(launch),
-            Launch::Exec => Ok(device.enter(&path, 0).map(|()| launch)?),
+            Launch::Exec => {
+                if let Some(root) = &root {
+                    root.enter()?;
+                }
+                Ok(device.enter(&path, 0).map(|()| launch)?)
+            }
         });
     let launch = match launched {
         Ok(l) => l,
@@ -105,7 +119,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         }
     };
     if let Launch::Child { mount_proc } = launch {
-        return nsjoin::run_child(device, &path, program, rest, mount_proc);
+        return nsjoin::run_child(device, &path, program, rest, mount_proc, root.as_ref());
     }
     drop(device);
     // Searches PATH like execvp; returns only on failure.

@@ -9,6 +9,7 @@ mod events;
 pub mod exec;
 mod flags;
 pub mod freeze;
+pub mod guest;
 mod info;
 mod kill;
 mod limit;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             "metrics: no JSON form (the output is the Prometheus text format; see 'vctx --json stat')"
         ),
         Command::Metrics { listen, path } => metrics::run(&path, listen),
+        Command::Guest(args) => guest::run(args, json),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "vctx", &mut std::io::stdout());
             Ok(())
