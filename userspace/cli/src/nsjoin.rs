@@ -298,7 +298,7 @@ pub fn run_child(
 ) -> anyhow::Result<()> {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    let child_device = Device::open_path(device.path())?;
+    let child_device = device.try_clone()?;
     let child_path = path.to_owned();
     let root = root.cloned();
     // Why the root could not be set up, from the child (close-on-exec).

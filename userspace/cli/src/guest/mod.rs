@@ -127,7 +127,7 @@ pub fn start(name: &str) -> anyhow::Result<()> {
             );
         }
         if let Some(st) = sup.try_wait()? {
-            if state::read(name).get("status").is_none() {
+            if !state::read(name).contains_key("status") {
                 bail!("{name}: the supervisor ended at once ({st})");
             }
         }

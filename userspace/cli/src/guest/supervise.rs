@@ -197,6 +197,11 @@ fn boot(name: &str, cfg: &Config, boots: u32, log: &std::path::Path) -> anyhow::
     for _ in 0..100 {
         if let Some(pid) = init_pid(&device, &path) {
             rec.insert("init_pid".to_owned(), pid.to_string());
+            if cfg.net != "host" && cfg.namespaces.iter().any(|n| n == "net") {
+                if let Err(e) = loopback_up(pid) {
+                    note(log, &format!("cannot bring up lo: {e:#}"));
+                }
+            }
             break;
         }
         if child.try_wait()?.is_some() {
@@ -234,4 +239,51 @@ pub fn init_pid(device: &Device, path: &str) -> Option<i32> {
         let ids: Vec<&str> = line["NSpid:".len()..].split_whitespace().collect();
         (ids.len() > 1 && ids.last() == Some(&"1")).then_some(p.pid)
     })
+}
+
+/// Brings up the loopback device of the network namespace of process
+/// `pid` (a guest's own namespace starts with lo down, and its root has no
+/// NET_ADMIN with the default mask). In a thread of its own: setns(2) of a
+/// network namespace moves only the calling thread.
+pub fn loopback_up(pid: i32) -> anyhow::Result<()> {
+    let ns = std::fs::File::open(format!("/proc/{pid}/ns/net")).context("its network namespace")?;
+    std::thread::spawn(move || -> anyhow::Result<()> {
+        nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET)
+            .map_err(|e| anyhow::anyhow!("setns: {}", e.desc()))?;
+        // SAFETY: socket(2) with constant arguments; the result is checked.
+        let fd = unsafe {
+            nix::libc::socket(
+                nix::libc::AF_INET,
+                nix::libc::SOCK_DGRAM | nix::libc::SOCK_CLOEXEC,
+                0,
+            )
+        };
+        if fd < 0 {
+            bail!("socket: {}", std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is the socket just opened, owned from here on.
+        let sock = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        let raw = std::os::fd::AsRawFd::as_raw_fd(&sock);
+        // SAFETY: an all-zero ifreq is valid (a name and a union of plain
+        // integers).
+        let mut req: nix::libc::ifreq = unsafe { std::mem::zeroed() };
+        for (d, s) in req.ifr_name.iter_mut().zip(b"lo") {
+            *d = *s as nix::libc::c_char;
+        }
+        // SAFETY: SIOCGIFFLAGS and SIOCSIFFLAGS read and write the ifreq
+        // `req` points to, which lives across both calls; the union member
+        // used is ifru_flags, the one these requests use.
+        unsafe {
+            if nix::libc::ioctl(raw, nix::libc::SIOCGIFFLAGS, &mut req) < 0 {
+                bail!("lo: {}", std::io::Error::last_os_error());
+            }
+            req.ifr_ifru.ifru_flags |= nix::libc::IFF_UP as i16;
+            if nix::libc::ioctl(raw, nix::libc::SIOCSIFFLAGS, &req) < 0 {
+                bail!("lo up: {}", std::io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the loopback thread panicked"))?
 }
