@@ -274,11 +274,11 @@ pub fn loopback_up(pid: i32) -> anyhow::Result<()> {
         // `req` points to, which lives across both calls; the union member
         // used is ifru_flags, the one these requests use.
         unsafe {
-            if nix::libc::ioctl(raw, nix::libc::SIOCGIFFLAGS, &mut req) < 0 {
+            if nix::libc::ioctl(raw, nix::libc::SIOCGIFFLAGS as _, &mut req) < 0 {
                 bail!("lo: {}", std::io::Error::last_os_error());
             }
             req.ifr_ifru.ifru_flags |= nix::libc::IFF_UP as i16;
-            if nix::libc::ioctl(raw, nix::libc::SIOCSIFFLAGS, &req) < 0 {
+            if nix::libc::ioctl(raw, nix::libc::SIOCSIFFLAGS as _, &req) < 0 {
                 bail!("lo up: {}", std::io::Error::last_os_error());
             }
         }
