@@ -5,8 +5,8 @@
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    caps, completions, create, current, destroy, enter, events, exec, flags, freeze, info, kill,
-    limit, ls, manpages, metrics, ps, rename, seal, stat, top, tree, version, wait,
+    caps, completions, create, current, destroy, enter, events, exec, flags, freeze, guest, info,
+    kill, limit, ls, manpages, metrics, ps, rename, seal, stat, top, tree, version, wait,
 };
 
 const AFTER_HELP: &str = "\
@@ -53,6 +53,7 @@ pub enum Command {
     Events(events::Args),
     Top(top::Args),
     Metrics(metrics::Args),
+    Guest(guest::GuestArgs),
     Completions(completions::Args),
     #[command(hide = true)]
     Manpages(manpages::Args),

@@ -8,6 +8,7 @@
 // sys, spec; each uses only those below it (tests/layers.rs checks).
 mod cli;
 mod commands;
+mod guest;
 mod spec;
 mod sys;
 mod top;

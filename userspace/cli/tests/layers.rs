@@ -3,12 +3,12 @@
 //! command imports another command (shared code goes to a layer below).
 //!
 //! Top down: `cli.rs` and `commands/` (the parser and the subcommands),
-//! `top/`, `view/`, `sys/`, `spec/`. `main.rs` only wires them.
+//! `guest/`, `top/`, `view/`, `sys/`, `spec/`. `main.rs` only wires them.
 
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first; a file may use its own layer and those before it.
-const LAYERS: &[&str] = &["spec", "sys", "view", "top", "commands"];
+const LAYERS: &[&str] = &["spec", "sys", "view", "top", "guest", "commands"];
 
 fn rank(module: &str) -> Option<usize> {
     // cli.rs is the commands' level: it lists their Args, the dispatcher

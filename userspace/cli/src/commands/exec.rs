@@ -14,6 +14,7 @@ use crate::spec::paths::{join, normalize};
 use crate::sys::cgroup;
 use crate::sys::execfail::ExecFailed;
 use crate::sys::nsjoin::{self, Launch, NsRequest};
+use crate::sys::rootfs::{self, RootSetup};
 
 /// Run a command inside a context
 #[derive(Debug, clap::Args)]
@@ -41,6 +42,10 @@ pub struct Args {
     /// Join only the context, not the namespaces it holds
     #[arg(long)]
     pub no_ns: bool,
+    /// Run CMD in this root directory (an absolute path; implies --ns mnt):
+    /// pivot_root into it, a fresh /proc, /sys read-only, a minimal /dev
+    #[arg(long, value_name = "DIR", conflicts_with = "no_ns")]
+    pub root: Option<std::path::PathBuf>,
     /// With --create or --new: the new context's capability mask (as for
     /// 'vctx create --caps'; default: 'default')
     #[arg(long, value_name = "LIST", value_parser = capspec::parse_list)]
@@ -69,6 +74,7 @@ impl Args {
             ns: Vec::new(),
             hostname: None,
             no_ns,
+            root: None,
             caps: None,
             path: path.to_owned(),
             command: vec![shell],
@@ -76,7 +82,16 @@ impl Args {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(mut args: Args) -> anyhow::Result<()> {
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    // Checked before anything is created: nothing to undo if it is refused.
+    let root = match &args.root {
+        Some(dir) => Some(RootSetup::new(rootfs::check(dir, program)?)),
+        None => None,
+    };
+    if root.is_some() && !args.ns.iter().any(|n| n == "mnt") {
+        args.ns.push("mnt".to_owned());
+    }
     let ns = NsRequest {
         create: nsjoin::parse_types(&args.ns)?,
         hostname: args.hostname.as_deref(),
@@ -109,7 +124,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // before entering: entering trims them to the context's mask. The
     // process moves into the context's cgroup first (ENTER refuses one
     // that is not in it), so a cgroup namespace made here is rooted there.
-    let (program, rest) = args.command.split_first().expect("clap requires a command");
     let launched = nsjoin::prepare(&device, &path, &ns)
         .and_then(|mut prepared| {
             cgroup::move_before_enter(&device, &path, 0)?;
@@ -125,7 +139,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         })
         .and_then(|launch| match launch {
             Launch::Child { .. } => Ok(launch),
-            Launch::Exec => Ok(device.enter(&path, 0).map(|()| launch)?),
+            Launch::Exec => {
+                if let Some(root) = &root {
+                    root.enter()?;
+                }
+                Ok(device.enter(&path, 0).map(|()| launch)?)
+            }
         });
     let launch = match launched {
         Ok(l) => l,
@@ -138,7 +157,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     if let Launch::Child { mount_proc } = launch {
-        return nsjoin::run_child(device, &path, program, rest, mount_proc);
+        return nsjoin::run_child(device, &path, program, rest, mount_proc, root.as_ref());
     }
     drop(device);
     // Searches PATH like execvp; returns only on failure.

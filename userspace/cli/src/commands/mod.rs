@@ -15,6 +15,7 @@ pub mod events;
 pub mod exec;
 pub mod flags;
 pub mod freeze;
+pub mod guest;
 pub mod info;
 pub mod kill;
 pub mod limit;
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             "metrics: no JSON form (the output is the Prometheus text format; see 'vctx --json stat')"
         ),
         Command::Metrics(a) => metrics::run(&a.path, a.listen),
+        Command::Guest(a) => guest::run(a, json),
         Command::Completions(a) => completions::run(a.shell, Cli::command()),
         Command::Manpages(a) => manpages::run(&a.dir, Cli::command()),
     }

@@ -8,3 +8,4 @@ pub mod clock;
 pub mod execfail;
 pub mod nsjoin;
 pub mod procfs;
+pub mod rootfs;
