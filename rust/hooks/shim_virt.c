@@ -40,6 +40,7 @@
 #include <linux/workqueue.h>
 
 #include "shim.h"
+#include "shim_threads.h"
 
 /* The figures, from rust/virt.rs (false: the caller is in no context). */
 bool vctx_virt_uptime(u64 *created_ns);
