@@ -108,10 +108,16 @@ check "the running member's next sethostname fails (EPERM)" until_ok 20 grep -qx
 check_out "its credentials still list SYS_ADMIN (kept, not usable)" "^CapEff:[[:space:]]*00000000a02425fb" \
 	cat "/proc/$loop/status"
 vctx caps /n +SYS_ADMIN >/dev/null
-vctx exec /n -- sh -c 'sleep 1; cat /proc/self/status' > /tmp/narrow2.out &
+# The member says it runs, the narrowing happens, then the member execs
+# (markers, not sleeps: the debug kernel is slow enough to reorder them).
+rm -f /tmp/narrow2.started /tmp/narrow2.go
+vctx exec /n -- sh -c ': > /tmp/narrow2.started
+	while [ ! -e /tmp/narrow2.go ]; do sleep 0.1; done
+	cat /proc/self/status' > /tmp/narrow2.out &
 sh1=$!
-sleep 0.3
+until_ok 300 test -e /tmp/narrow2.started
 vctx caps /n -SYS_ADMIN >/dev/null
+: > /tmp/narrow2.go
 wait $sh1
 check_eq "a member started before narrowing: its next exec gets the narrowed set" \
 	"$(sed -n 's/^CapBnd:[[:space:]]*//p' /tmp/narrow2.out)" "$DEFAULT_HEX"

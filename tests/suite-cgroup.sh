@@ -127,17 +127,28 @@ vctx create /wa; vctx create /wb
 vctx limit /wa cpus=0 cpu.weight=100 >/dev/null
 vctx limit /wb cpus=0 cpuunits=3000 >/dev/null
 check_eq "cpuunits=3000 is cpu.weight 300" "$(cat $CG/vctx/wb/cpu.weight)" 300
-# Both start spinning together (the go file), so the split is over the
-# same 6 s.
+# Both spin until killed; their CPU times are read twice, 5 s apart, while
+# both run: the split over the same interval, whenever each one started
+# (each spinning its own 6 s of wall time made it depend on both waking
+# together, which a loaded host does not promise: 2676:4612 ms once).
 rm -f /tmp/go
-vctx exec /wa -- $B/spin 6 /tmp/go >/tmp/wa.out & pa=$!
-vctx exec /wb -- $B/spin 6 /tmp/go >/tmp/wb.out & pb=$!
+vctx exec /wa -- $B/spin 0 /tmp/go >/dev/null & pa=$!
+vctx exec /wb -- $B/spin 0 /tmp/go >/dev/null & pb=$!
 until_ok 300 sh -c "[ \$(vctx --json ps /wa | grep -c '\"pid\"') -ge 1 ] && [ \$(vctx --json ps /wb | grep -c '\"pid\"') -ge 1 ]"
-sleep 0.5
 touch /tmp/go
-wait $pa $pb
-a=$(awk '{ print $2 }' /tmp/wa.out) b=$(awk '{ print $2 }' /tmp/wb.out)
-check "weights 100:300 on one CPU split about 1:3 (got $a:$b ms)" \
+# cputicks PATH: utime + stime of PATH's one process, in clock ticks.
+cputicks() {
+	_p=$(vctx --json ps "$1" | sed -n 's/^ *"pid": \([0-9]*\),$/\1/p' | head -n 1)
+	awk '{ print $14 + $15 }' "/proc/$_p/stat"
+}
+sleep 1
+a1=$(cputicks /wa) b1=$(cputicks /wb)
+sleep 5
+a2=$(cputicks /wa) b2=$(cputicks /wb)
+vctx kill -s KILL /wa >/dev/null; vctx kill -s KILL /wb >/dev/null
+wait $pa $pb 2>/dev/null
+a=$(( (${a2:-0} - ${a1:-0}) * 10 )) b=$(( (${b2:-0} - ${b1:-0}) * 10 ))
+check "weights 100:300 on one CPU split about 1:3 over the same 5 s (got $a:$b ms)" \
 	sh -c "[ ${a:-0} -gt 0 ] && [ \$((${b:-0} * 10 / ${a:-1})) -ge 20 ] && [ \$((${b:-0} * 10 / ${a:-1})) -le 45 ]"
 
 # ---- cpus=0: affinity, nproc ----
