@@ -139,7 +139,8 @@ impl Index {
         if cur == Some((Arc::as_ptr(ctx), exited)) {
             return Ok(());
         }
-        let mut entry = core::mem::take(&mut spare.0);
+        let mut entry = spare.0;
+        spare.0 = core::ptr::null_mut();
         if entry.is_null() {
             // SAFETY: no preconditions.
             entry = unsafe { vctx_index_entry_alloc(true) };
