@@ -15,6 +15,11 @@
 //! and `put_pid`. One lock keeps the order trivial; its cost is measured
 //! by `make bench`.
 //!
+//! The hooks' questions (is the caller a member, of which context, is the
+//! target within it) are answered without it, from [`State::index`], an
+//! RCU-read mirror of `members` and `exited` that their writers keep in
+//! step under the lock (`crate::index`, its invariants).
+//!
 //! [`CtxState`]: crate::context::CtxState
 
 use kernel::{
