@@ -13,7 +13,7 @@ KERNEL ?=
 VFLAGS := $(if $(filter 1 y yes,$(DEBUG)),--debug)
 KFLAGS := $(if $(KERNEL),--kernel $(KERNEL))
 
-.PHONY: help deps kernel module cli progs run test test-host peer test-guest shell check bench clean distclean install uninstall
+.PHONY: help deps kernel module cli progs run test test-host peer stress test-guest shell check bench clean distclean install uninstall
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -55,6 +55,13 @@ test: deps ## every test: host, then in-guest suites, KUnit, splat checks on bot
 
 peer: deps ## the kernel's selftests without vctx, with it, inside a context
 	tools/run-peer $(VFLAGS)
+
+# CALLS, SECONDS, ROUNDS, SEED: tests/stress.sh's settings, as kernel arguments.
+STRESS_ARGS := $(strip $(if $(CALLS),vctx_stress.calls=$(CALLS)) $(if $(SECONDS),vctx_stress.seconds=$(SECONDS)) \
+	$(if $(ROUNDS),vctx_stress.rounds=$(ROUNDS)) $(if $(SEED),vctx_stress.seed=$(SEED)))
+stress: deps ## fuzzer 1M calls, 1000 contexts under load, rmmod loop (DEBUG=1; 30-90 min)
+	VCTX_TIMEOUT=$${VCTX_TIMEOUT:-14400} VCTX_APPEND="$(STRESS_ARGS)" \
+		tools/vm-run $(VFLAGS) $(KFLAGS) --script tests/stress.sh
 
 test-host: deps ## host tests only (cargo test)
 	tools/run-tests --host-only

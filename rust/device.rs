@@ -80,7 +80,8 @@ const FEATURES: u64 = (VCTX_FEAT_VERSION
     | VCTX_FEAT_SEAL
     | VCTX_FEAT_CAPS
     | VCTX_FEAT_REBOOT
-    | VCTX_FEAT_CGROUP) as u64;
+    | VCTX_FEAT_CGROUP
+    | VCTX_FEAT_CPUVIEW) as u64;
 
 /// The highest signal number (`_NSIG`).
 const SIG_MAX: u32 = 64;

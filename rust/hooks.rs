@@ -43,6 +43,9 @@
 //! | `cgroup_attach_task` (deny)   | ftrace     | `hooks/cgroup.rs`     |
 //! | `cgroup_file_write` (deny)    | ftrace     | `hooks/cgroup.rs`     |
 //! | `cgroup_mkdir`, `cgroup_rmdir` (deny) | ftrace | `hooks/cgroup.rs` |
+//! | `show_cpuinfo` (skip a CPU)   | ftrace     | `hooks/cpuview.rs`    |
+//! | `show_stat`                   | ftrace     | `hooks/cpuview.rs`    |
+//! | `show_cpus_attr` (`online`)   | ftrace     | `hooks/cpuview.rs`    |
 //!
 //! Teardown order (fields drop in declaration order): ftrace overrides
 //! first (`unregister_ftrace_function` waits for callbacks and for tasks
@@ -53,6 +56,7 @@ use kernel::prelude::*;
 
 mod caps;
 mod cgroup;
+mod cpuview;
 mod fork_admission;
 mod ftrace;
 mod guard;
@@ -106,6 +110,8 @@ pub(crate) struct Hooks {
     reboot: ftrace::FtraceHook,
     #[pin]
     cgroup: cgroup::CgroupHooks,
+    #[pin]
+    cpuview: cpuview::CpuViewHooks,
     fork: tracepoint::Probe,
     exit: tracepoint::Probe,
     exec: tracepoint::Probe,
@@ -136,6 +142,7 @@ impl Hooks {
             caps <- caps::CapsHooks::register(),
             reboot <- reboot::register(),
             cgroup <- cgroup::CgroupHooks::register(),
+            cpuview <- cpuview::CpuViewHooks::register(),
         })
     }
 }

@@ -203,6 +203,10 @@ pub(crate) enum View {
     Meminfo,
     /// `sysinfo(2)`.
     Sysinfo,
+    /// `/proc/cpuinfo`, `/proc/stat`, `/sys/devices/system/cpu/online`:
+    /// virtualized only for a context bound to a cgroup (the CPUs seen
+    /// follow its cpuset and cpu.max; `hooks/cpuview.rs`).
+    Cpus,
 }
 
 /// The context whose figures the caller sees, if any: its own, unless it
@@ -226,6 +230,7 @@ pub(crate) fn decide(st: &State, view: View) -> bool {
         (Some(ctx), View::Meminfo) => {
             accounting::rss_limit(&inner, ctx).is_some() || crate::cgroup::effective(&inner, ctx).is_some()
         }
+        (Some(ctx), View::Cpus) => crate::cgroup::effective(&inner, ctx).is_some(),
         (Some(_), _) => true,
     }
 }

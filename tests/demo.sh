@@ -95,3 +95,15 @@ run vctx flags /box --set spectator
 run vctx kill -s KILL /box
 run vctx wait --timeout 5s /box
 run vctx destroy /box
+
+say "A guest: a busybox system in /srv/web booted with its own init (Documentation/guests.rst)"
+. /vctx/tests/lib/guestfs.sh
+mk_guest /srv/web web
+run vctx guest create web --root /srv/web --hostname web --limit nproc=50
+run vctx guest start web
+sleep 2
+run vctx guest enter web sh -c 'echo "inside: $(hostname), uptime $(cut -d" " -f1 /proc/uptime)s"; ps -o pid,comm; wget -qO- http://127.0.0.1/'
+run vctx guest status web
+run vctx guest stop web
+run cat /srv/web/var/shutdown-ran
+vctx guest destroy web >/dev/null

@@ -180,11 +180,38 @@ check_out "vctx stat --json records it" '"oom_kill": *[1-9]' vctx --json stat /m
 check_out "vctx events records it" "/m: memory oom_kill [1-9]" vctx events
 check_out "vctx --json events too" '"event": *"oom_kill"' vctx --json events
 check_out "mem's peak is at the limit" '"peak": *6[0-9]{6}' sh -c "vctx --json limit /m | tr -d '\n' | sed 's/.*\"mem\": *{//'"
-if grep -q . /proc/swaps 2>/dev/null && [ "$(wc -l </proc/swaps)" -gt 1 ]; then
-	vctx limit /m swap=0 >/dev/null
-	check_eq "swap=0 writes memory.swap.max" "$(cat $CG/vctx/m/memory.swap.max)" 0
+# ---- memory.swap.max: swap=0 refuses swap, swap=max allows it ----
+# tools/vm-run gives the guest a second disk, /dev/vdb, for a swap area.
+if [ -b /dev/vdb ] && mkswap /dev/vdb >/dev/null 2>&1 && swapon /dev/vdb 2>/dev/null; then
+	check_out "the guest has swap (/dev/vdb)" "^/dev/vdb " cat /proc/swaps
+	vctx create /sw0; vctx create /swm
+	check "mem=32M swap=0 is accepted" vctx limit /sw0 mem=32M swap=0
+	check_eq "swap=0 writes memory.swap.max" "$(cat $CG/vctx/sw0/memory.swap.max)" 0
+	lvl=$(awk '{ print $1 }' /proc/sys/kernel/printk)
+	echo 1 >/proc/sys/kernel/printk
+	vctx exec /sw0 -- $B/memtouch 64 exit >/dev/null 2>&1
+	rc=$?
+	echo "$lvl" >/proc/sys/kernel/printk
+	dmesg -c >/tmp/oom-sw.log
+	check_eq "mem=32M swap=0: a 64 MiB hog is OOM-killed (SIGKILL)" "$rc" 137
+	check_out "... by the memcg OOM killer" "Memory cgroup out of memory|oom-kill" cat /tmp/oom-sw.log
+	check "... and no warning besides it" sh -c "! grep -Eq 'BUG|WARNING|Oops' /tmp/oom-sw.log"
+	check_eq "... it never had a page in swap (memory.swap.peak 0)" "$(cat $CG/vctx/sw0/memory.swap.peak)" 0
+	check_eq "... memory.swap.current is 0" "$(cat $CG/vctx/sw0/memory.swap.current)" 0
+	check "mem=32M swap=max is accepted" vctx limit /swm mem=32M swap=max
+	check_eq "swap=max writes memory.swap.max" "$(cat $CG/vctx/swm/memory.swap.max)" max
+	vctx exec /swm -- $B/memtouch 64 >/tmp/swm.out 2>&1 &
+	until_ok 600 grep -q '^ready' /tmp/swm.out
+	check_out "mem=32M swap=max: the same hog runs, pushing pages to swap" "^ready" cat /tmp/swm.out
+	cur=$(cat $CG/vctx/swm/memory.swap.current)
+	check "... memory.swap.current is over 16 MiB while it holds 64 MiB ($cur bytes)" \
+		sh -c "[ ${cur:-0} -ge 16777216 ]"
+	check "... its memory.current stays within mem=32M" sh -c "[ \$(cat $CG/vctx/swm/memory.current) -le 33554432 ]"
+	vctx kill -s KILL /swm; vctx wait --timeout 20s /swm >/dev/null
+	vctx destroy /swm; vctx destroy /sw0
+	swapoff /dev/vdb
 else
-	t_skip "swap=0 refuses swap" "the guest has no swap device"
+	t_skip "swap=0 refuses swap" "the guest has no swap disk /dev/vdb (tools/vm-run adds one)"
 fi
 
 # ---- io.max: io.write caps dd oflag=direct on the scratch disk ----

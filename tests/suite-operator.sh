@@ -6,7 +6,10 @@
 # fetched over loopback with busybox wget, its bad input; the format
 # version of every --json document; and vctx top's interactive screen
 # driven under tmux (keys, resize, quit, Ctrl-C and SIGTERM restore the
-# terminal), where the initramfs has tmux.
+# terminal), where the initramfs has tmux; top against a context's cgroup
+# limits (cpu=50% mem=64M mem.high=48M, a busy loop) as text, JSON and
+# under tmux; and a panic in top (the VCTX_TOP_PANIC_AFTER test hook)
+# restoring the terminal.
 . /vctx/tests/lib/ktap.sh
 t_begin operator
 
@@ -202,6 +205,76 @@ elif command -v tmux >/dev/null 2>&1; then
 		sh -c 'vctx top --interval 5x /op 2>&1; true'
 else
 	t_skip "top under tmux" "no tmux in the initramfs (tools/deps installs it on the host)"
+fi
+
+# ---------------------------------------- top against the cgroup limits
+
+# /toplim: cpu=50% mem=64M mem.high=48M, a busy loop and 8 MiB held.
+# top shows CPU% against the quota and memory.current against both.
+CG=/sys/fs/cgroup
+if grep -q "^cgroup2 $CG " /proc/mounts; then
+	vctx create /toplim
+	vctx limit /toplim cpu=50% mem=64M mem.high=48M >/dev/null
+	vctx exec /toplim -- $B/spin 0 &
+	SP=$!
+	vctx exec /toplim -- $B/memtouch 8 >/tmp/memtouch.out &
+	MP=$!
+	until_ok 100 grep -q ready /tmp/memtouch.out
+	vctx top --once --interval 1s /toplim >/tmp/toplim.txt
+	check_out "top --once: the memory columns appear for a context with a cgroup" \
+		'^CONTEXT +PROCS +CPU% +RSS +MEM/MAX +MEM.HIGH +FORKS/s +IO/s +HITS$' cat /tmp/toplim.txt
+	check_out "... CPU% against cpu=50%, memory.current against mem=64M, mem.high 48M" \
+		'^/toplim +2 +[0-9]+\.[0-9]/50% +[0-9.]+M +[0-9.]+M/64\.0M +48\.0M ' cat /tmp/toplim.txt
+	vctx --json top --once --interval 1s /toplim >/tmp/toplim.json
+	check_out "top --json: cgroup.cpu_max_percent 50" '"cpu_max_percent":50\.0' cat /tmp/toplim.json
+	check_out "... memory_max_bytes (64M) and memory_high_bytes (48M)" \
+		'"memory_max_bytes":67108864,"memory_high_bytes":50331648' cat /tmp/toplim.json
+	check_out "... memory_bytes: the 8 MiB held at least" '"memory_bytes":([89][0-9]{6}|[0-9]{8})' cat /tmp/toplim.json
+	# The busy loop wants a whole CPU; the quota holds it near 50%.
+	pct=$(sed -n 's/^{[^[]*"contexts":\[{[^}]*"cpu_percent":\([0-9]*\).*/\1/p' /tmp/toplim.json)
+	check "... and the busy loop's cpu_percent is held near the quota (got ${pct:-none})" \
+		sh -c "[ ${pct:-0} -ge 25 ] && [ ${pct:-0} -le 65 ]"
+	if command -v tmux >/dev/null 2>&1; then
+		tmux -f /dev/null new-session -d -s optop -x 100 -y 30 \
+			"sh -c 'vctx top --interval 300ms /toplim; echo TOP-EXIT=\$?; sleep 600'"
+		check_shows "top under tmux: MEM/MAX and MEM.HIGH columns" \
+			'^CONTEXT +PROCS +CPU%▼ +RSS +MEM/MAX +MEM.HIGH +FORKS/s +IO/s +HITS'
+		check_shows "... /toplim's CPU% of cpu=50% and memory of mem=64M, mem.high=48M" \
+			'^/toplim +2 +[0-9]+\.[0-9]/50% +[0-9.]+M +[0-9.]+M/64\.0M +48\.0M '
+		tmux send-keys -t optop q
+		check_shows "... q quits" '^TOP-EXIT=0$'
+		tmux kill-server
+	fi
+	reap "$SP" "$MP"
+	until_ok 100 nprocs_is /toplim 0
+	vctx destroy /toplim
+else
+	t_skip "top against the cgroup limits" "cgroup2 is not mounted in this guest"
+fi
+
+# ------------------------------------------------ top panics, under tmux
+
+# The test hook VCTX_TOP_PANIC_AFTER=1 makes top panic after its first
+# frame: the panic message must land on the normal screen (not the
+# alternate one), the terminal be back in canonical mode with echo, and
+# the exit status non-zero (the release build aborts: 134).
+if command -v tmux >/dev/null 2>&1; then
+	cat >/tmp/toppanic.sh <<'WRAP'
+VCTX_TOP_PANIC_AFTER=1 vctx top --interval 300ms /op
+echo "TOP-EXIT=$?"
+echo "MODE: $(stty -a | tr ' ' '\n' | grep -x -e '-\{0,1\}icanon' -e '-\{0,1\}echo' | tr '\n' ' ')"
+sleep 600
+WRAP
+	tmux -f /dev/null new-session -d -s optop -x 100 -y 30 "sh /tmp/toppanic.sh"
+	check_shows "a panic in top: the message is on the screen" 'VCTX_TOP_PANIC_AFTER: the test hook.s panic after 1 frames'
+	check_shows "... the exit status is non-zero (abort: 134)" '^TOP-EXIT=134$'
+	check_shows "... the terminal is restored (canonical mode and echo)" '^MODE: icanon echo ?$'
+	check_eq "... on the normal screen: the alternate screen is off" \
+		"$(tmux display-message -p -t optop '#{alternate_on}')" 0
+	check "... and top's frame is not on it" sh -c "! tmux capture-pane -p -t optop | grep -q '^CONTEXT'"
+	tmux kill-server
+else
+	t_skip "top panics under tmux" "no tmux in the initramfs"
 fi
 
 # -------------------------------------------------------------- cleanup

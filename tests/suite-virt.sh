@@ -33,6 +33,18 @@ check "host /proc/uptime is the host's: creation + context uptime ($created ns +
 sleep 2
 c2=$(vctx exec /v -- cut -d' ' -f1 /proc/uptime)
 check "the context's uptime grows ($c -> $c2)" holds '$2 - $1 >= 1.5 && $2 - $1 < 10' "$c" "$c2"
+# A time namespace's boottime offset (10 days) moves the context's view as
+# it moves the host's (uptime_proc_show and do_sysinfo add it). unshare
+# needs CAP_SYS_ADMIN: a context with every capability.
+vctx create --caps all /vt
+tu=$(vctx exec /vt -- /vctx/bin/timens_uptime 2>&1)
+check "in a time namespace +10 days, the context's /proc/uptime is 10 days further ($tu)" \
+	holds '$2 >= 863998 && $2 <= 864002' $tu
+check "in a time namespace +10 days, the context's sysinfo uptime is 10 days further ($tu)" \
+	holds '$4 >= 863998 && $4 <= 864002' $tu
+vctx destroy /vt
+tu=$(/vctx/bin/timens_uptime 2>&1)
+check "on the host too ($tu)" holds '$2 >= 863998 && $2 <= 864002 && $4 >= 863998 && $4 <= 864002' $tu
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 vctx exec /v -- cat /proc/uptime >/tmp/v.up
 check "its idle time is scaled: at most uptime x CPUs ($(cat /tmp/v.up), $ncpu CPUs)" \

@@ -68,6 +68,7 @@
 #define VCTX_CAPS_LAST		40
 #define VCTX_CAPS_ALL		((1ULL << (VCTX_CAPS_LAST + 1)) - 1)
 #define VCTX_FEAT_CGROUP	(1ULL << 14)	/* contexts bound to cgroup v2: CGROUP_SET, CGROUP_GET */
+#define VCTX_FEAT_CPUVIEW	(1ULL << 17)	/* /proc/cpuinfo, /proc/stat, cpu/online follow cpus= and cpu= */
 
 /*
  * Context flags (vctx_entry.flags, vctx_create.ctx_flags). An ephemeral

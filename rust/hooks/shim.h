@@ -90,6 +90,13 @@ void vctx_host_avenrun(u64 *avg);
 void vctx_sampler_start(void);
 void vctx_sampler_stop(void);
 
+/* shim_cpuview.c: the CPU views (keep in step with rust/hooks/cpuview.rs). */
+#define VCTX_CPUVIEW_CPUINFO	0
+#define VCTX_CPUVIEW_STAT	1
+#define VCTX_CPUVIEW_CPUS_ATTR	2
+void vctx_cpuview_redirect(struct ftrace_regs *fregs, unsigned int which);
+u32 vctx_cpuview_count(void);
+
 /* shim_index.c: the membership index (rust/index.rs). */
 struct vctx_index;
 struct vctx_index *vctx_index_new(void);

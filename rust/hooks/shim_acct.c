@@ -34,6 +34,7 @@
 #include <linux/vtime.h>
 
 #include "shim_acct.h"
+#include "shim_threads.h"
 
 static_assert(sizeof(struct vctx_raw_usage) == 10 * sizeof(u64));
 

@@ -26,6 +26,7 @@
 #include <linux/uidgid.h>
 
 #include "shim.h"
+#include "shim_threads.h"
 
 /* The task (thread or process) @nr names for the caller, with a reference. */
 notrace struct task_struct *vctx_vnr_task_get(int nr)

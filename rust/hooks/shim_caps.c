@@ -29,6 +29,7 @@
 #include <linux/user_namespace.h>
 
 #include "shim.h"
+#include "shim_threads.h"
 
 /* rust/reboot.rs */
 long vctx_reboot_request(unsigned int cmd);

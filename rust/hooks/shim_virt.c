@@ -33,12 +33,14 @@
 #include <linux/seq_file.h>
 #include <linux/sysinfo.h>
 #include <linux/time64.h>
+#include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "shim.h"
+#include "shim_threads.h"
 
 /* The figures, from rust/virt.rs (false: the caller is in no context). */
 bool vctx_virt_uptime(u64 *created_ns);
@@ -99,7 +101,22 @@ static notrace u64 vctx_host_idle_ns(void)
 }
 
 /*
- * The context's uptime is the time since its creation; its idle time is
+ * @up moved by the reader's time namespace's boottime offset, as
+ * uptime_proc_show() and do_sysinfo() move the host's (never below 0: a
+ * negative offset can exceed a young context's age).
+ */
+static notrace u64 vctx_timens_up(u64 up)
+{
+	s64 off = (s64)timens_add_boottime_ns(0);
+
+	if (off < 0 && (u64)-off > up)
+		return 0;
+	return up + off;
+}
+
+/*
+ * The context's uptime is the time since its creation, plus the reader's
+ * time namespace offset (as the kernel adds it); its idle time is
  * the host's scaled by the same ratio, idle * ctx_uptime / host_uptime,
  * so idle/uptime (how idle the CPUs were) matches the host's and both
  * grow monotonically.
@@ -116,6 +133,7 @@ static noinline notrace int vctx_uptime_show(struct seq_file *m, void *v)
 	} else {
 		up = now;
 	}
+	up = vctx_timens_up(up);
 	/*
 	 * The quotient first, then the remainder it writes: C leaves the order
 	 * in which seq_printf()'s arguments are evaluated unspecified.
@@ -216,6 +234,7 @@ static notrace void vctx_sysinfo_fill(struct sysinfo *info)
 
 	memset(info, 0, sizeof(*info));
 	up = vctx_virt_uptime(&created) && created <= now ? now - created : now;
+	up = vctx_timens_up(up);
 	/* As do_sysinfo(): whole seconds, rounded up. */
 	info->uptime = div_u64(up + NSEC_PER_SEC - 1, NSEC_PER_SEC);
 	vctx_virt_loadavg(avg, &running, &threads, &last_pid);

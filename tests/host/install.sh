@@ -29,14 +29,20 @@ check "... and runs" sh -c "'$dest/usr/bin/vctx' --version | grep -q '^vctx '"
 check "... statically linked" sh -c "file -L '$dest/usr/bin/vctx' | grep -Eq 'static(ally|-pie) linked'"
 pages=$(ls "$dest/usr/share/man/man1" 2>/dev/null | wc -l)
 subs=$("$dest/usr/bin/vctx" --help | sed -n '/^Commands:/,/^$/p' | grep -Ec '^  [a-z]')
+# 'vctx guest' has subcommands of its own: a page each ('help' has none).
+nested=$(("$("$dest/usr/bin/vctx" guest --help | sed -n '/^Commands:/,/^$/p' | grep -Ec '^  [a-z]')" - 1))
 # One page per subcommand ('help' has none) plus vctx.1.
-check "man pages: vctx.1 and one per subcommand ($pages for $subs commands with help)" test "$pages" -eq "$subs"
+check "man pages: vctx.1 and one per subcommand ($pages for $subs commands with help, $nested of guest)" test "$pages" -eq "$((subs + nested))"
 check "man finds vctx-top(1) under PREFIX/share/man" sh -c \
 	"MANPATH='$dest/usr/share/man' MANPAGER=cat man vctx-top 2>&1 | grep -q 'vctx-top - Show the contexts'"
 check "bash completion installed" test -s "$dest/usr/share/bash-completion/completions/vctx"
 check "zsh completion installed" test -s "$dest/usr/share/zsh/site-functions/_vctx"
 check "fish completion installed" test -s "$dest/usr/share/fish/vendor_completions.d/vctx.fish"
 check "modules-load.d snippet names vctx" grep -qx vctx "$dest/usr/lib/modules-load.d/vctx.conf"
+unit="$dest/usr/lib/systemd/system/vctx-guest@.service"
+check "systemd unit vctx-guest@.service installed, mode 644" sh -c "[ \"\$(stat -c %a '$unit')\" = 644 ]"
+check "... its ExecStart runs PREFIX/bin/vctx guest supervise %i" grep -qx 'ExecStart=/usr/bin/vctx guest supervise %i' "$unit"
+check "... its ExecStop stops the guest" grep -qx 'ExecStop=/usr/bin/vctx guest stop %i' "$unit"
 check "no udev rule: the module makes /dev/vctx 0666 itself" sh -c "! find '$dest' -path '*udev*' | grep -q ."
 
 log=$(make -s -C "$root" uninstall DESTDIR="$dest" PREFIX=/usr 2>&1)

@@ -4,33 +4,21 @@
 //! error chain on one line to stderr, prefixed "vctx: ", and exit 1 (126 or
 //! 127 when `vctx exec` cannot execute its command).
 
-mod acct_json;
-mod capspec;
-mod cgevents;
-mod cgroup;
-mod cgstat;
+// The layers, top down: cli (the parser) and commands, then top, view,
+// sys, spec; each uses only those below it (tests/layers.rs checks).
 mod cli;
 mod commands;
-mod duration;
-mod human;
-mod json;
-mod limitspec;
-mod metrics;
-mod nsjoin;
-mod output;
-mod paths;
-mod procfs;
-mod signal;
-mod table;
-mod topframe;
-mod toptui;
-mod treeview;
+mod guest;
+mod spec;
+mod sys;
+mod top;
+mod view;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::commands::exec::ExecFailed;
+use crate::sys::execfail::ExecFailed;
 
 fn main() -> ExitCode {
     restore_sigpipe();

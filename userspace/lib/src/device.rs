@@ -94,6 +94,20 @@ impl Device {
         }
     }
 
+    /// A second handle on the same open file (dup): works after this
+    /// process has moved to a root where the node's path means nothing, and
+    /// keeps the opener's privilege (checked at open).
+    pub fn try_clone(&self) -> Result<Self> {
+        let fd = self.fd.try_clone().map_err(|err| Error::Open {
+            device: self.path.clone(),
+            errno: Errno::from_raw(err.raw_os_error().unwrap_or(libc::EIO)),
+        })?;
+        Ok(Device {
+            fd,
+            path: self.path.clone(),
+        })
+    }
+
     /// The device node this was opened from.
     pub fn path(&self) -> &Path {
         &self.path

@@ -19,6 +19,7 @@ pub const FEATURES: &[(u64, &str)] = &[
     (abi::VCTX_FEAT_CAPS, "caps"),
     (abi::VCTX_FEAT_REBOOT, "reboot"),
     (abi::VCTX_FEAT_CGROUP, "cgroup"),
+    (abi::VCTX_FEAT_CPUVIEW, "cpuview"),
 ];
 
 /// VCTX_CTX_* flags and their names, in bit order.

@@ -3,9 +3,29 @@
 use serde::Serialize;
 use vctx_lib::Device;
 
-use crate::capspec;
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::capspec;
+use crate::spec::paths::normalize;
+use crate::view::output;
+
+/// Show a context's capability mask, or change it (+CAP adds, -CAP
+/// removes, a bare LIST as for --caps replaces it)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Names as in capabilities(7), any case, with or without CAP_: +SYS_ADMIN -net_raw.
+LIST: comma-separated names, 'all', 'default' or 'none', read left to right
+(default,-NET_RAW). A mask stays within the parent's; narrowing takes effect at once
+for processes inside (their next privileged call), and for the contexts below.")]
+pub struct Args {
+    /// The context
+    pub path: String,
+    /// Changes: +CAP, -CAP or a LIST
+    #[arg(
+        value_name = "CHANGE",
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
+    pub changes: Vec<String>,
+}
 
 #[derive(Debug, Serialize)]
 struct CapsJson<'a> {

@@ -3,7 +3,15 @@
 use serde::Serialize;
 use vctx_lib::Device;
 
-use crate::output;
+use crate::view::output;
+
+/// Print the path of the context a process is in
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The process to ask about (default: this one, i.e. your shell's context)
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
+    pub pid: Option<i32>,
+}
 
 #[derive(Debug, Serialize)]
 struct CurrentJson {

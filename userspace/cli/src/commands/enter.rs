@@ -1,29 +1,31 @@
 //! `vctx enter PATH [--pid PID] [--no-ns]`: move a process into a context,
-//! or, without `--pid`, start a shell in the context and its namespaces.
-
-use std::ffi::OsString;
+//! or, without `--pid`, start a shell in the context and its namespaces
+//! (that is `vctx exec PATH -- $SHELL`: the dispatcher, `commands::run`,
+//! runs `exec::Args::shell` for it).
 
 use vctx_lib::Device;
 
-use crate::cli::ExecArgs;
-use crate::commands::exec;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
 
-pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
-    let Some(pid) = pid else {
-        // Like nsenter with no command: a shell, in the context and its namespaces.
-        let shell = std::env::var_os("SHELL").unwrap_or_else(|| OsString::from("/bin/sh"));
-        return exec::run(ExecArgs {
-            create: false,
-            new: false,
-            ns: Vec::new(),
-            hostname: None,
-            no_ns,
-            caps: None,
-            path: path.to_owned(),
-            command: vec![shell],
-        });
-    };
+/// Move a process (all its threads) into a context; without --pid, start
+/// a shell ($SHELL) in the context and its namespaces
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The context to move it into (its current context or a descendant)
+    pub path: String,
+    /// The process to move (it joins the context only: a process can only
+    /// change its own namespaces)
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
+    pub pid: Option<i32>,
+    /// Join only the context, not its namespaces
+    #[arg(long)]
+    pub no_ns: bool,
+}
+
+/// Moves process `pid` into the context `path` (and its cgroup). Without
+/// --pid, the dispatcher runs `exec::Args::shell` instead: a process can
+/// only change its own namespaces.
+pub fn run(path: &str, pid: i32, no_ns: bool) -> anyhow::Result<()> {
     let path = normalize(path);
     let device = Device::open()?;
     // Refused by the module anyway; said first, before anything moved.
@@ -34,12 +36,12 @@ pub fn run(path: &str, pid: Option<i32>, no_ns: bool) -> anyhow::Result<()> {
              mask), or widen the mask with 'vctx caps {path} +CAP'"
         );
     }
-    let before = crate::cgroup::dir_of(pid);
-    crate::cgroup::move_before_enter(&device, &path, pid)?;
+    let before = crate::sys::cgroup::dir_of(pid);
+    crate::sys::cgroup::move_before_enter(&device, &path, pid)?;
     if let Err(err) = device.enter(&path, pid) {
         // Nothing half-applied: back into the cgroup it came from.
         if let Some(dir) = before {
-            crate::cgroup::move_back(pid, &dir);
+            crate::sys::cgroup::move_back(pid, &dir);
         }
         return Err(err.into());
     }
@@ -65,5 +67,5 @@ fn caps_beyond(device: &Device, path: &str, pid: i32) -> Option<String> {
         })
         .fold(0, |a, b| a | b);
     let extra = held & !mask;
-    (extra != 0).then(|| crate::capspec::names(extra).join(","))
+    (extra != 0).then(|| crate::spec::capspec::names(extra).join(","))
 }

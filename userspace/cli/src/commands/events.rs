@@ -1,7 +1,7 @@
 //! `vctx events [--follow]`: the limit events waiting for a new reader,
 //! or (--follow) every event as it comes; one line (or JSON line) each.
 //! The cgroup events of contexts with a cgroup of their own (memory max,
-//! high, oom, oom_kill; CPU throttling: `crate::cgevents`) come after the
+//! high, oom, oom_kill; CPU throttling: `crate::sys::cgevents`) come after the
 //! module's, and with `--follow` as the CLI sees their counts grow.
 
 use std::collections::HashMap;
@@ -10,8 +10,16 @@ use std::io::{self, Write};
 use serde::Serialize;
 use vctx_lib::{Device, Event, EventKind, abi};
 
-use crate::human;
-use crate::paths::preorder_paths;
+use crate::spec::paths::preorder_paths;
+use crate::view::human;
+
+/// Print the limit events (refused forks, crossed rss limits) as they come
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Keep reading and print events as they come (until interrupted)
+    #[arg(short, long)]
+    pub follow: bool,
+}
 
 #[derive(Debug, Serialize)]
 struct EventJson<'a> {
@@ -48,7 +56,7 @@ struct LimitEventJson<'a> {
     origin_id: u64,
     origin_path: Option<&'a str>,
     /// A number, or "max".
-    limit: crate::acct_json::LimitValue,
+    limit: crate::view::acct_json::LimitValue,
     attempted: u64,
     pid: i32,
     tgid: i32,
@@ -211,7 +219,7 @@ fn print(events: &[Event], names: &mut Names, device: &Device, json: bool) -> an
     let mut out = io::stdout().lock();
     for e in events {
         if json {
-            out.write_all(crate::output::json_line(&to_json(e, names))?.as_bytes())?;
+            out.write_all(crate::view::output::json_line(&to_json(e, names))?.as_bytes())?;
         } else {
             out.write_all(line(e, names).as_bytes())?;
         }
@@ -229,7 +237,7 @@ pub fn run(follow: bool, json: bool) -> anyhow::Result<()> {
         anyhow::bail!("the module has no limit events (is it older than this tool?)");
     }
     let mut names = names(&device);
-    let mut watch = crate::cgevents::Watch::default();
+    let mut watch = crate::sys::cgevents::Watch::default();
     loop {
         let events = device.read_events()?;
         print(&events, &mut names, &device, json)?;

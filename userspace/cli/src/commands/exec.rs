@@ -1,49 +1,97 @@
 //! `vctx exec [--create] [--new] [--ns LIST [--hostname NAME] | --no-ns]
 //! PATH -- CMD [ARG...]`: enter a context and its namespaces (or create
-//! them, `--ns`: `crate::nsjoin`), then become CMD (or, with a pid or time
+//! them, `--ns`: `crate::sys::nsjoin`), then become CMD (or, with a pid or time
 //! namespace, run it as a child and wait).
 
+use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use vctx_lib::{CreateOptions, Device, Errno, describe_errno};
+use vctx_lib::{CreateOptions, Device, Errno};
 
-use crate::capspec;
-use crate::cgroup;
-use crate::cli::ExecArgs;
-use crate::nsjoin::{self, Launch, NsRequest};
-use crate::paths::{join, normalize};
+use crate::spec::capspec;
+use crate::spec::paths::{join, normalize};
+use crate::sys::cgroup;
+use crate::sys::execfail::ExecFailed;
+use crate::sys::nsjoin::{self, Launch, NsRequest};
+use crate::sys::rootfs::{self, RootSetup};
 
-/// CMD could not be executed; exits 127 (not found) or 126, as shells do.
-#[derive(Debug)]
-pub struct ExecFailed {
-    command: String,
-    errno: Errno,
+/// Run a command inside a context
+#[derive(Debug, clap::Args)]
+#[command(override_usage = "vctx exec [OPTIONS] <PATH> -- <CMD> [ARG]...")]
+pub struct Args {
+    /// Create the context (and missing parents) if it does not exist
+    #[arg(short = 'p', long)]
+    pub create: bool,
+    /// Run in a new ephemeral context, named by the module, under PATH
+    #[arg(long)]
+    pub new: bool,
+    /// Create these namespaces for the context and run CMD as its first
+    /// process (PID 1 with pid, and a fresh /proc with pid and mnt): a
+    /// comma-separated list of uts, ipc, pid, net, mnt, cgroup, time (user: not yet)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "no_ns"
+    )]
+    pub ns: Vec<String>,
+    /// The host name in the new uts namespace (needs --ns uts)
+    #[arg(long, value_name = "NAME", requires = "ns")]
+    pub hostname: Option<String>,
+    /// Join only the context, not the namespaces it holds
+    #[arg(long)]
+    pub no_ns: bool,
+    /// Run CMD in this root directory (an absolute path; implies --ns mnt):
+    /// pivot_root into it, a fresh /proc, /sys read-only, a minimal /dev
+    #[arg(long, value_name = "DIR", conflicts_with = "no_ns")]
+    pub root: Option<std::path::PathBuf>,
+    /// With --create or --new: the new context's capability mask (as for
+    /// 'vctx create --caps'; default: 'default')
+    #[arg(long, value_name = "LIST", value_parser = capspec::parse_list)]
+    pub caps: Option<u64>,
+    /// The context to run in (with --new: the parent of the new context)
+    pub path: String,
+    /// The command and its arguments (put them after --)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
 }
 
-impl std::error::Error for ExecFailed {}
-
-impl std::fmt::Display for ExecFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.command, describe_errno(self.errno))
-    }
-}
-
-impl ExecFailed {
-    pub fn new(command: String, errno: Errno) -> Self {
-        ExecFailed { command, errno }
-    }
-
-    pub fn exit_code(&self) -> u8 {
-        if self.errno == Errno::ENOENT {
-            127
-        } else {
-            126
+impl Args {
+    /// A shell ($SHELL, else /bin/sh) in the context `path` and (unless
+    /// `no_ns`) its namespaces: what `vctx enter PATH` without --pid runs,
+    /// like nsenter with no command.
+    pub fn shell(path: &str, no_ns: bool) -> Self {
+        let shell = std::env::var_os("SHELL").unwrap_or_else(|| OsString::from("/bin/sh"));
+        Args {
+            create: false,
+            new: false,
+            ns: Vec::new(),
+            hostname: None,
+            no_ns,
+            root: None,
+            caps: None,
+            path: path.to_owned(),
+            command: vec![shell],
         }
     }
 }
 
-pub fn run(args: ExecArgs) -> anyhow::Result<()> {
+pub fn run(mut args: Args) -> anyhow::Result<()> {
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    // Checked before anything is created: nothing to undo if it is refused.
+    let root = match &args.root {
+        Some(dir) => Some(RootSetup::new(rootfs::check(dir, program)?)),
+        None => None,
+    };
+    if root.is_some() && !args.ns.iter().any(|n| n == "mnt") {
+        args.ns.push("mnt".to_owned());
+    }
     let ns = NsRequest {
         create: nsjoin::parse_types(&args.ns)?,
         hostname: args.hostname.as_deref(),
@@ -76,7 +124,6 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     // before entering: entering trims them to the context's mask. The
     // process moves into the context's cgroup first (ENTER refuses one
     // that is not in it), so a cgroup namespace made here is rooted there.
-    let (program, rest) = args.command.split_first().expect("clap requires a command");
     let launched = nsjoin::prepare(&device, &path, &ns)
         .and_then(|mut prepared| {
             cgroup::move_before_enter(&device, &path, 0)?;
@@ -92,7 +139,12 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         })
         .and_then(|launch| match launch {
             Launch::Child { .. } => Ok(launch),
-            Launch::Exec => Ok(device.enter(&path, 0).map(|()| launch)?),
+            Launch::Exec => {
+                if let Some(root) = &root {
+                    root.enter()?;
+                }
+                Ok(device.enter(&path, 0).map(|()| launch)?)
+            }
         });
     let launch = match launched {
         Ok(l) => l,
@@ -105,35 +157,14 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         }
     };
     if let Launch::Child { mount_proc } = launch {
-        return nsjoin::run_child(device, &path, program, rest, mount_proc);
+        return nsjoin::run_child(device, &path, program, rest, mount_proc, root.as_ref());
     }
     drop(device);
     // Searches PATH like execvp; returns only on failure.
     let err = Command::new(program).args(rest).exec();
-    Err(ExecFailed {
-        command: program.to_string_lossy().into_owned(),
-        errno: Errno::from_raw(err.raw_os_error().unwrap_or(Errno::ENOEXEC as i32)),
-    }
+    Err(ExecFailed::new(
+        program.to_string_lossy().into_owned(),
+        Errno::from_raw(err.raw_os_error().unwrap_or(Errno::ENOEXEC as i32)),
+    )
     .into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn message_and_exit_code() {
-        let e = ExecFailed {
-            command: "nosuchcmd".into(),
-            errno: Errno::ENOENT,
-        };
-        assert_eq!(e.to_string(), "nosuchcmd: no such file or directory");
-        assert_eq!(e.exit_code(), 127);
-        let e = ExecFailed {
-            command: "/etc/passwd".into(),
-            errno: Errno::EACCES,
-        };
-        assert_eq!(e.to_string(), "/etc/passwd: permission denied");
-        assert_eq!(e.exit_code(), 126);
-    }
 }

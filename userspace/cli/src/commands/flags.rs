@@ -4,9 +4,21 @@ use anyhow::bail;
 use serde::Serialize;
 use vctx_lib::{Device, abi, ctx_flag_names};
 
-use crate::cli::FlagsArgs;
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
+use crate::view::output;
+
+/// Show, set or clear the flags of a context
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A flag to set: ephemeral, spectator or novirt (repeatable)
+    #[arg(long, value_name = "FLAG")]
+    pub set: Vec<String>,
+    /// A flag to clear (repeatable)
+    #[arg(long, value_name = "FLAG")]
+    pub clear: Vec<String>,
+    /// The context
+    pub path: String,
+}
 
 /// The flags userspace may set or clear, by name.
 const SETTABLE: &[(&str, u32)] = &[
@@ -33,7 +45,7 @@ struct FlagsJson<'a> {
     flags: Vec<String>,
 }
 
-pub fn run(args: &FlagsArgs, json: bool) -> anyhow::Result<()> {
+pub fn run(args: &Args, json: bool) -> anyhow::Result<()> {
     let path = normalize(&args.path);
     let (set, clear) = (bits(&args.set)?, bits(&args.clear)?);
     if set & clear != 0 {

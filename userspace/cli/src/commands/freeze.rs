@@ -8,9 +8,24 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use vctx_lib::Device;
 
-use crate::cgroup;
-use crate::cgstat::keyed;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
+use crate::sys::cgroup;
+use crate::sys::cgstat::keyed;
+
+/// Stop every process of a context's subtree (cgroup v2 freezer);
+/// 'vctx thaw' resumes them, 'vctx kill' still works
+#[derive(Debug, clap::Args)]
+pub struct FreezeArgs {
+    /// The context to freeze
+    pub path: String,
+}
+
+/// Resume the processes of a frozen context
+#[derive(Debug, clap::Args)]
+pub struct ThawArgs {
+    /// The context to thaw
+    pub path: String,
+}
 
 /// How long to wait for the kernel to report the whole subtree frozen.
 const SETTLE: Duration = Duration::from_secs(10);

@@ -3,12 +3,19 @@
 use serde::Serialize;
 use vctx_lib::{Device, Info, Namespaces};
 
-use crate::commands::ls::flags_cell;
-use crate::human;
-use crate::json::EntryJson;
-use crate::output;
-use crate::paths::normalize;
-use crate::table::key_values;
+use crate::spec::paths::normalize;
+use crate::view::human;
+use crate::view::human::flags_cell;
+use crate::view::json::EntryJson;
+use crate::view::output;
+use crate::view::table::key_values;
+
+/// Show the details of one context
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The context to describe
+    pub path: String,
+}
 
 /// One namespace the context is in (`namespaces` of `vctx info --json`).
 #[derive(Debug, Serialize)]
@@ -51,11 +58,11 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
     let info = device.info(&path)?;
     // A module without namespaces (ENOTTY) has none to show.
     let ns = device.ns_get(&path).unwrap_or_default();
-    let cg = crate::cgroup::current_dir(&device, &path)
+    let cg = crate::sys::cgroup::current_dir(&device, &path)
         .ok()
         .flatten()
         .map(|(dir, holder)| CgroupJson {
-            frozen: crate::cgstat::keyed(&dir, "cgroup.events").get("frozen") == Some(&1),
+            frozen: crate::sys::cgstat::keyed(&dir, "cgroup.events").get("frozen") == Some(&1),
             dir: dir.display().to_string(),
             own: holder == info.entry.id,
         });
@@ -74,11 +81,11 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
             entry: EntryJson::new(&info.entry, info.path.clone()),
             namespaces,
             caps: info.entry.caps,
-            cap_names: crate::capspec::names(info.entry.caps),
+            cap_names: crate::spec::capspec::names(info.entry.caps),
             cgroup: cg,
         })
     } else {
-        let mut text = render(&info, &ns, human::boottime_ns());
+        let mut text = render(&info, &ns, crate::sys::clock::boottime_ns());
         if let Some(c) = cg {
             let rows = [
                 (
@@ -122,7 +129,7 @@ fn render(info: &Info, ns: &Namespaces, now_ns: u64) -> String {
         ("threads", e.threads.to_string()),
         ("subtree processes", e.subtree_processes.to_string()),
         ("total processes", e.total_processes.to_string()),
-        ("caps", crate::capspec::describe(e.caps)),
+        ("caps", crate::spec::capspec::describe(e.caps)),
     ];
     if ns.mask != 0 {
         rows.push(("namespaces", ns_cell(ns)));
@@ -133,7 +140,7 @@ fn render(info: &Info, ns: &Namespaces, now_ns: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paths::tests::entry;
+    use crate::spec::paths::tests::entry;
 
     #[test]
     fn text() {

@@ -1,12 +1,30 @@
 //! `vctx kill [-s SIG] [--grace DUR --then SIG] PATH`.
 
+use std::time::Duration;
+
 use serde::Serialize;
 use vctx_lib::{Device, KillReport};
 
-use crate::cli::KillArgs;
-use crate::human::count;
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
+use crate::spec::{duration, signal};
+use crate::view::human::count;
+use crate::view::output;
+
+/// Signal every process of a context and its descendants
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The signal to send: a name (TERM, SIGTERM, KILL, HUP, USR1...) or a number (0 only probes)
+    #[arg(short, long, value_name = "SIG", default_value = "TERM", value_parser = signal::parse)]
+    pub signal: u32,
+    /// How long to wait for the processes to exit before sending the --then signal
+    #[arg(long, value_name = "DUR", requires = "then", value_parser = duration::parse)]
+    pub grace: Option<Duration>,
+    /// The signal for what is left after the --grace period (e.g. KILL)
+    #[arg(long, value_name = "SIG", requires = "grace", value_parser = signal::parse)]
+    pub then: Option<u32>,
+    /// The context whose subtree to signal
+    pub path: String,
+}
 
 #[derive(Debug, Serialize)]
 struct KillJson {
@@ -14,7 +32,7 @@ struct KillJson {
     escalated: u32,
 }
 
-pub fn run(args: &KillArgs, json: bool) -> anyhow::Result<()> {
+pub fn run(args: &Args, json: bool) -> anyhow::Result<()> {
     let escalate = args.then.zip(args.grace);
     let report = Device::open()?.kill(&normalize(&args.path), args.signal, escalate)?;
     if json {

@@ -1,24 +1,47 @@
 //! `vctx limit PATH [KEY=VALUE...]`: show a context's limits, or set some
 //! and show the result. The module's own (nproc, nthreads, rss) go to the
-//! module; the cgroup ones (cpu, mem, io, cpus, ...: `crate::limitspec`)
+//! module; the cgroup ones (cpu, mem, io, cpus, ...: `crate::spec::limitspec`)
 //! are written to the context's cgroup, which is made and bound on demand
-//! (`crate::cgroup`). Everything is checked before anything is written,
+//! (`crate::sys::cgroup`). Everything is checked before anything is written,
 //! and a write the kernel refuses puts the earlier ones back.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 use serde::Serialize;
-use vctx_lib::{Device, Limit, Limits, Resource};
+use vctx_lib::{Device, Resource};
 
-use crate::acct_json::LimitsJson;
-use crate::cgroup;
-use crate::cgstat::CgroupFigures;
-use crate::human;
-use crate::limitspec::{Assignment, CgroupSetting, check_unique, cpu_list};
-use crate::output;
-use crate::paths::normalize;
-use crate::table::{Align, Table};
+use crate::spec::limitspec::{self, Assignment, CgroupSetting, check_unique, cpu_list};
+use crate::spec::paths::normalize;
+use crate::sys::cgroup;
+use crate::sys::cgstat::CgroupFigures;
+use crate::view::acct_json::LimitsJson;
+use crate::view::cgtable;
+use crate::view::limits::limits_table;
+use crate::view::output;
+
+/// Show a context's limits, or set some (KEY=VALUE; "max" is unlimited)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The module's limits: nproc=N (processes of the subtree), nthreads=N (threads), rss=SIZE
+(resident memory, soft: crossing it only counts a hit and sends an event).
+The kernel's cgroup v2 controllers (the context gets a cgroup, <cgroup2>/vctx/PATH or below
+$VCTX_CGROUP_ROOT): cpu=PCT% (cpu.max: 150% is one and a half CPUs), cpu.weight=1..10000,
+cpuunits=N (OpenVZ: weight N/10), mem=SIZE (memory.max: over it the context's own processes
+are reclaimed, then OOM-killed), mem.high=SIZE (throttled above), swap=SIZE (memory.swap.max),
+io.read=DEV=RATE, io.write=DEV=RATE (bytes/s, e.g. 10M/s), io.riops=DEV=N, io.wiops=DEV=N
+(DEV: MAJOR:MINOR or a block device such as /dev/vda), cpus=LIST (cpuset.cpus, e.g. 0-1,3).
+A child's limits act within its parent's. SIZE is bytes with an optional K, M, G or T suffix
+(powers of 1024); max clears any limit.
+Example: vctx limit /web nproc=50 cpu=150% mem=2G io.write=/dev/vda=10M/s cpus=0-1")]
+pub struct Args {
+    /// The context
+    pub path: String,
+    /// New limits: nproc, nthreads, rss, cpu, cpu.weight, cpuunits, mem, mem.high, swap,
+    /// io.read, io.write, io.riops, io.wiops, cpus (=VALUE or =max)
+    #[arg(value_name = "KEY=VALUE", value_parser = limitspec::parse)]
+    pub assignments: Vec<Assignment>,
+}
 
 #[derive(Debug, Serialize)]
 struct LimitDoc {
@@ -71,7 +94,7 @@ pub fn run(path: &str, assignments: &[Assignment], json: bool) -> anyhow::Result
 /// Shows the limits of `path`: the module's and its cgroup's.
 fn show(device: &Device, path: &str, json: bool) -> anyhow::Result<()> {
     let stat = device.stat(path, false)?;
-    let cg = figures(device, path, stat.id)?;
+    let cg = CgroupFigures::of(device, path, stat.id)?;
     if json {
         output::json(&LimitDoc {
             path: path.to_owned(),
@@ -83,16 +106,10 @@ fn show(device: &Device, path: &str, json: bool) -> anyhow::Result<()> {
         let mut text = limits_table(&stat.limits);
         if let Some(cg) = cg {
             text.push('\n');
-            text.push_str(&cg.table());
+            text.push_str(&cgtable::render(&cg));
         }
         Ok(output::text(&text)?)
     }
-}
-
-/// The figures of the cgroup `path` (id `id`) is in, if any.
-pub fn figures(device: &Device, path: &str, id: u64) -> anyhow::Result<Option<CgroupFigures>> {
-    Ok(cgroup::current_dir(device, path)?
-        .map(|(dir, holder)| CgroupFigures::read(&dir, holder == id)))
 }
 
 /// cpus= must name online CPUs (checked before anything is written).
@@ -110,7 +127,7 @@ fn check_cpus(settings: &[&CgroupSetting]) -> anyhow::Result<()> {
         anyhow::bail!(
             "cpus={}: CPU {bad} is not online (online: {})",
             s.line,
-            crate::limitspec::format_cpu_list(&online)
+            crate::spec::limitspec::format_cpu_list(&online)
         );
     }
     Ok(())
@@ -173,72 +190,16 @@ fn rollback(dir: &Path, undo: &Undo) {
     }
 }
 
-/// A figure of `res`: a size for rss, else a count.
-fn figure(res: Resource, v: u64) -> String {
-    if res.is_bytes() {
-        human::size(v)
-    } else {
-        v.to_string()
-    }
-}
-
-/// The limits as a table: LIMIT HELD PEAK MAX FAILURES.
-pub fn limits_table(limits: &Limits) -> String {
-    let mut table = Table::new(&[
-        ("LIMIT", Align::Left),
-        ("HELD", Align::Right),
-        ("PEAK", Align::Right),
-        ("MAX", Align::Right),
-        ("FAILURES", Align::Right),
-    ]);
-    for res in Resource::ALL {
-        let l: &Limit = &limits[res.index()];
-        table.row(vec![
-            res.name().to_owned(),
-            figure(res, l.held),
-            figure(res, l.peak),
-            l.limit.map_or_else(|| "max".to_owned(), |v| figure(res, v)),
-            l.failures.to_string(),
-        ]);
-    }
-    table.render()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn table() {
-        let mut limits = Limits::default();
-        limits[0] = Limit {
-            held: 3,
-            peak: 4,
-            limit: Some(4),
-            failures: 12,
-        };
-        limits[1].held = 5;
-        limits[2] = Limit {
-            held: 3 << 20,
-            peak: 5 << 20,
-            limit: Some(512 << 20),
-            failures: 0,
-        };
-        assert_eq!(
-            limits_table(&limits),
-            "LIMIT     HELD  PEAK     MAX  FAILURES\n\
-             nproc        3     4       4        12\n\
-             nthreads     5     0     max         0\n\
-             rss       3.0M  5.0M  512.0M         0\n"
-        );
-    }
 
     #[test]
     fn json_shape() {
         let v = serde_json::to_value(LimitDoc {
             path: "/a".into(),
             id: 2,
-            limits: (&Limits::default()).into(),
+            limits: (&vctx_lib::Limits::default()).into(),
             cgroup: None,
         })
         .unwrap();

@@ -1,12 +1,21 @@
 //! `vctx ls [PATH]`: the children of a context, as a table.
 
-use vctx_lib::{Device, Entry, ctx_flag_names};
+use vctx_lib::{Device, Entry};
 
-use crate::human;
-use crate::json::EntryJson;
-use crate::output;
-use crate::paths::{normalize, preorder_paths};
-use crate::table::{Align, Table};
+use crate::spec::paths::{normalize, preorder_paths};
+use crate::view::human::{self, flags_cell};
+use crate::view::json::EntryJson;
+use crate::view::output;
+use crate::view::table::{Align, Table};
+
+/// List the children of a context
+#[derive(Debug, clap::Args)]
+#[command(visible_alias = "list")]
+pub struct Args {
+    /// The context whose children to list
+    #[arg(default_value = "/")]
+    pub path: String,
+}
 
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
     let base = normalize(path);
@@ -26,7 +35,10 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
         output::json(&LsJson { contexts: docs })
     } else {
         let entries: Vec<&Entry> = children.iter().map(|(e, _)| *e).collect();
-        Ok(output::text(&render(&entries, human::boottime_ns()))?)
+        Ok(output::text(&render(
+            &entries,
+            crate::sys::clock::boottime_ns(),
+        ))?)
     }
 }
 
@@ -37,15 +49,6 @@ struct LsJson {
 }
 
 /// A context's flags for a table cell: "ephemeral,killing", or "-".
-pub fn flags_cell(flags: u32) -> String {
-    let names = ctx_flag_names(flags);
-    if names.is_empty() {
-        "-".to_owned()
-    } else {
-        names.join(",")
-    }
-}
-
 /// The table of `children` as of `now_ns` (CLOCK_BOOTTIME).
 fn render(children: &[&Entry], now_ns: u64) -> String {
     let mut table = Table::new(&[
@@ -74,7 +77,7 @@ fn render(children: &[&Entry], now_ns: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paths::tests::entry;
+    use crate::spec::paths::tests::entry;
 
     #[test]
     fn table() {
@@ -90,11 +93,5 @@ mod tests {
              web        3      2       17         1  ephemeral  2m05s\n\
              database  12      0        0         0  -          2m05s\n"
         );
-    }
-
-    #[test]
-    fn flags() {
-        assert_eq!(flags_cell(0), "-");
-        assert_eq!(flags_cell(1 | 1 << 16), "ephemeral,killing");
     }
 }

@@ -6,9 +6,26 @@ use std::net::{SocketAddr, TcpListener};
 
 use vctx_lib::Device;
 
-use crate::metrics::{self, CONTENT_TYPE};
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
+use crate::view::metrics::{self, CONTENT_TYPE};
+use crate::view::output;
+
+/// Print the counters and limits of every context in the Prometheus text
+/// format, or serve them on /metrics
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+For node_exporter's textfile collector: vctx metrics > DIR/vctx.prom.tmp && mv ... DIR/vctx.prom
+To be scraped: vctx metrics --listen 9187 (127.0.0.1 only; --listen 0.0.0.0:9187 binds every
+address: put a firewall or a TLS proxy in front, the endpoint has no authentication).")]
+pub struct Args {
+    /// Serve the metrics over HTTP on /metrics at [ADDR:]PORT (ADDR
+    /// defaults to 127.0.0.1) until interrupted
+    #[arg(long, value_name = "[ADDR:]PORT", value_parser = parse_listen)]
+    pub listen: Option<SocketAddr>,
+    /// The root of the subtree to export
+    #[arg(default_value = "/")]
+    pub path: String,
+}
 
 pub fn run(path: &str, listen: Option<SocketAddr>) -> anyhow::Result<()> {
     let base = normalize(path);

@@ -5,10 +5,18 @@ use std::collections::HashMap;
 use serde::Serialize;
 use vctx_lib::{Device, PidEntry};
 
-use crate::output;
-use crate::paths::{normalize, preorder_paths};
-use crate::procfs;
-use crate::table::{Align, Table};
+use crate::spec::paths::{normalize, preorder_paths};
+use crate::sys::procfs;
+use crate::view::output;
+use crate::view::table::{Align, Table};
+
+/// List the processes of a context and its descendants
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The context whose subtree to list
+    #[arg(default_value = "/")]
+    pub path: String,
+}
 
 /// One process; `context` is null if its context appeared after the listing.
 #[derive(Debug, Serialize)]
@@ -37,7 +45,7 @@ pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
         &pids,
         &names,
         procfs::command,
-        crate::cgroup::process_frozen,
+        crate::sys::cgroup::process_frozen,
     );
     if json {
         output::json(&PsJson { processes: rows })

@@ -3,8 +3,16 @@
 use serde::Serialize;
 use vctx_lib::Device;
 
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::paths::normalize;
+use crate::view::output;
+
+/// End a context's setup phase: nothing inside it, root included, can
+/// loosen it any more (its ancestors still can)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The context to seal
+    pub path: String,
+}
 
 #[derive(Debug, Serialize)]
 struct SealJson<'a> {

@@ -6,13 +6,24 @@ use std::time::Duration;
 use serde::Serialize;
 use vctx_lib::{Counters, Device, LOAD_ONE, Stat, ctx_flag_names};
 
-use crate::acct_json::LimitsJson;
-use crate::commands::limit::limits_table;
-use crate::commands::ls::flags_cell;
-use crate::human;
-use crate::output;
-use crate::paths::normalize;
-use crate::table::{Align, Table, key_values};
+use crate::spec::duration;
+use crate::spec::paths::normalize;
+use crate::view::acct_json::LimitsJson;
+use crate::view::human;
+use crate::view::human::flags_cell;
+use crate::view::limits::limits_table;
+use crate::view::output;
+use crate::view::table::{Align, Table, key_values};
+
+/// Show a context's counters (its own and its subtree's), limits, uptime and load
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Report the limit peaks over this interval: take a checkpoint, wait, then read
+    #[arg(long, value_name = "DUR", value_parser = duration::parse)]
+    pub window: Option<Duration>,
+    /// The context to show
+    pub path: String,
+}
 
 #[derive(Debug, Serialize)]
 struct StatJson {
@@ -34,7 +45,7 @@ struct StatJson {
     subtree: Counters,
     limits: LimitsJson,
     /// The cgroup's figures; null: in no cgroup.
-    cgroup: Option<crate::cgstat::CgroupFigures>,
+    cgroup: Option<crate::sys::cgstat::CgroupFigures>,
 }
 
 impl StatJson {
@@ -67,7 +78,7 @@ pub fn run(path: &str, window: Option<Duration>, json: bool) -> anyhow::Result<(
         std::thread::sleep(window);
     }
     let stat = device.stat(&path, window.is_some())?;
-    let cg = crate::commands::limit::figures(&device, &path, stat.id)?;
+    let cg = crate::sys::cgstat::CgroupFigures::of(&device, &path, stat.id)?;
     if json {
         let mut doc = StatJson::new(&path, &stat, window);
         doc.cgroup = cg;
@@ -76,7 +87,7 @@ pub fn run(path: &str, window: Option<Duration>, json: bool) -> anyhow::Result<(
         let mut text = render(&path, &stat, window);
         if let Some(cg) = cg {
             text.push('\n');
-            text.push_str(&cg.table());
+            text.push_str(&crate::view::cgtable::render(&cg));
         }
         Ok(output::text(&text)?)
     }

@@ -2,11 +2,19 @@
 
 use vctx_lib::{Device, Entry, ctx_flag_names};
 
-use crate::human;
-use crate::json::{EntryJson, TreeJson};
-use crate::output;
-use crate::paths::{normalize, preorder_paths};
-use crate::treeview::{self, Node};
+use crate::spec::paths::{normalize, preorder_paths};
+use crate::view::human;
+use crate::view::json::{EntryJson, TreeJson};
+use crate::view::output;
+use crate::view::treeview::{self, Node};
+
+/// Show a context and all its descendants as a tree
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The root of the tree to show
+    #[arg(default_value = "/")]
+    pub path: String,
+}
 
 pub fn run(path: &str, json: bool) -> anyhow::Result<()> {
     let base = normalize(path);
@@ -53,7 +61,7 @@ fn to_json(node: &Node, entries: &[Entry], paths: &[String]) -> TreeJson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paths::tests::entry;
+    use crate::spec::paths::tests::entry;
 
     fn listing() -> Vec<Entry> {
         let mut app = entry("app", 4, 1, 1);

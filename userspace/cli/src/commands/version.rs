@@ -3,8 +3,12 @@
 use serde::Serialize;
 use vctx_lib::{Device, Version, abi, feature_names};
 
-use crate::output;
-use crate::table::key_values;
+use crate::view::output;
+use crate::view::table::key_values;
+
+/// Show the version of this tool and of the loaded module
+#[derive(Debug, clap::Args)]
+pub struct Args {}
 
 const CLI_VERSION: &str = env!("CARGO_PKG_VERSION");
 

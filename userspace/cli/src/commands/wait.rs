@@ -6,10 +6,21 @@ use std::time::Duration;
 use serde::Serialize;
 use vctx_lib::{Device, FinalRecord, Resource, WaitReport, abi};
 
-use crate::acct_json::FinalJson;
-use crate::human;
-use crate::output;
-use crate::paths::normalize;
+use crate::spec::duration;
+use crate::spec::paths::normalize;
+use crate::view::acct_json::FinalJson;
+use crate::view::human;
+use crate::view::output;
+
+/// Wait until a context and its descendants have no processes
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Give up after this long (e.g. 30s, 500ms, 2m, 1.5s); default: wait for ever
+    #[arg(long, value_name = "DUR", value_parser = duration::parse)]
+    pub timeout: Option<Duration>,
+    /// The context to wait for
+    pub path: String,
+}
 
 #[derive(Debug, Serialize)]
 struct WaitJson {

@@ -1,6 +1,8 @@
 //! One frame of `vctx top`: the rates between two snapshots of a subtree,
-//! its contexts sorted within their parents, and the frame as a tree table
-//! or a JSON document. Pure: the command does the reading and the waiting.
+//! its contexts sorted within their parents, use shown against the limits
+//! of the contexts' own cgroups (cpu.max, memory.max, memory.high), and
+//! the frame as a tree table or a JSON document. Pure: the command does the
+//! reading and the waiting.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,10 +10,11 @@ use clap::ValueEnum;
 use serde::Serialize;
 use vctx_lib::{SnapEntry, Snapshot};
 
-use crate::human;
-use crate::paths::preorder_paths;
-use crate::table::{Align, Table};
-use crate::treeview::{self, Node};
+use crate::spec::paths::preorder_paths;
+use crate::sys::cgstat::Quota;
+use crate::view::human;
+use crate::view::table::{Align, Table};
+use crate::view::treeview::{self, Node};
 
 /// What `--sort` orders siblings by (largest first; name: A to Z).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,6 +44,10 @@ pub struct Row {
     /// Bytes read plus written (rchar + wchar) per second.
     pub io_bytes_per_sec: Option<f64>,
     pub limit_hits: u64,
+    /// The limits of the context's own cgroup and its memory use; null
+    /// for a context without a cgroup of its own (it runs within its
+    /// parent's limits).
+    pub cgroup: Option<Quota>,
 }
 
 /// A frame: the rows in display order (pre-order, siblings sorted).
@@ -53,9 +60,16 @@ pub struct Frame {
     prefixes: Vec<String>,
 }
 
-/// The rates of `cur` against `prev` (matched by id), sorted by `key`.
-/// `base` is the path of the snapshot's root.
-pub fn frame(prev: &Snapshot, cur: &Snapshot, base: &str, key: SortKey) -> Frame {
+/// The rates of `cur` against `prev` (matched by id), sorted by `key`,
+/// with the cgroup quotas (by id) read with `cur`. `base` is the path of
+/// the snapshot's root.
+pub fn frame(
+    prev: &Snapshot,
+    cur: &Snapshot,
+    quotas: &HashMap<u64, Quota>,
+    base: &str,
+    key: SortKey,
+) -> Frame {
     let dt = cur.now_ns.saturating_sub(prev.now_ns);
     let before: HashMap<u64, &SnapEntry> = prev.entries.iter().map(|e| (e.id, e)).collect();
     let per_sec = |delta: u64| (dt > 0).then(|| delta as f64 * 1e9 / dt as f64);
@@ -80,6 +94,7 @@ pub fn frame(prev: &Snapshot, cur: &Snapshot, base: &str, key: SortKey) -> Frame
                 forks_per_sec: delta(|c| c.forks).and_then(per_sec),
                 io_bytes_per_sec: delta(|c| c.io_bytes()).and_then(per_sec),
                 limit_hits: now.limit_hits,
+                cgroup: quotas.get(&e.id).cloned(),
             }
         })
         .collect();
@@ -127,25 +142,33 @@ fn sort(node: &mut Node, rows: &[Row], key: SortKey) {
 }
 
 /// A column of top's table: what `vctx top` shows as text and the TUI as a
-/// table. New figures (e.g. a CPU quota against use) are a new variant.
+/// table. New figures are a new variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     Context,
     Procs,
+    /// CPU%, and against the cgroup's quota where one is set: "45.0/50%".
     Cpu,
     Rss,
+    /// The cgroup's memory.current against memory.max: "60.1M/64.0M".
+    Mem,
+    /// The cgroup's memory.high.
+    High,
     Forks,
     Io,
     Hits,
 }
 
 impl Column {
-    /// The columns, in display order.
-    pub const ALL: [Column; 7] = [
+    /// The columns, in display order (MEM and HIGH only where a frame
+    /// has figures for them: `Frame::columns`).
+    pub const ALL: [Column; 9] = [
         Column::Context,
         Column::Procs,
         Column::Cpu,
         Column::Rss,
+        Column::Mem,
+        Column::High,
         Column::Forks,
         Column::Io,
         Column::Hits,
@@ -157,6 +180,8 @@ impl Column {
             Column::Procs => "PROCS",
             Column::Cpu => "CPU%",
             Column::Rss => "RSS",
+            Column::Mem => "MEM/MAX",
+            Column::High => "MEM.HIGH",
             Column::Forks => "FORKS/s",
             Column::Io => "IO/s",
             Column::Hits => "HITS",
@@ -178,6 +203,7 @@ impl Column {
             Column::Procs => Some(SortKey::Procs),
             Column::Cpu => Some(SortKey::Cpu),
             Column::Rss => Some(SortKey::Rss),
+            Column::Mem | Column::High => None,
             Column::Forks => Some(SortKey::Forks),
             Column::Io => Some(SortKey::Io),
             Column::Hits => None,
@@ -187,15 +213,43 @@ impl Column {
     /// The cell of `row`; `label` is the tree-drawn name (Context only).
     pub fn cell(self, row: &Row, label: &str) -> String {
         let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "-".to_owned(), f);
+        let cg = row.cgroup.as_ref();
         match self {
             Column::Context => label.to_owned(),
             Column::Procs => row.processes.to_string(),
-            Column::Cpu => opt(row.cpu_percent, &|v| format!("{v:.1}")),
+            Column::Cpu => {
+                let used = opt(row.cpu_percent, &|v| format!("{v:.1}"));
+                match cg.and_then(|q| q.cpu_max_percent) {
+                    Some(quota) => format!("{used}/{}%", percent(quota)),
+                    None => used,
+                }
+            }
             Column::Rss => human::size(row.rss_bytes),
+            Column::Mem => match cg.and_then(|q| q.memory_bytes) {
+                Some(used) => format!(
+                    "{}/{}",
+                    human::size(used),
+                    cg.and_then(|q| q.memory_max_bytes)
+                        .map_or_else(|| "max".to_owned(), human::size)
+                ),
+                None => "-".to_owned(),
+            },
+            Column::High => cg
+                .and_then(|q| q.memory_high_bytes)
+                .map_or_else(|| "-".to_owned(), human::size),
             Column::Forks => opt(row.forks_per_sec, &|v| human::rate(v)),
             Column::Io => opt(row.io_bytes_per_sec, &|v| human::size(v.round() as u64)),
             Column::Hits => row.limit_hits.to_string(),
         }
+    }
+}
+
+/// A quota as a percentage: "50", "150", "12.5".
+fn percent(v: f64) -> String {
+    if (v - v.round()).abs() < 0.05 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
     }
 }
 
@@ -208,6 +262,22 @@ impl SortKey {
 }
 
 impl Frame {
+    /// The columns this frame shows: all but MEM/MAX and MEM.HIGH unless
+    /// some context has a cgroup with memory figures (resp. a memory.high).
+    pub fn columns(&self) -> Vec<Column> {
+        let cgs = || self.contexts.iter().filter_map(|r| r.cgroup.as_ref());
+        let mem = cgs().any(|q| q.memory_bytes.is_some());
+        let high = cgs().any(|q| q.memory_high_bytes.is_some());
+        Column::ALL
+            .into_iter()
+            .filter(|c| match c {
+                Column::Mem => mem,
+                Column::High => high,
+                _ => true,
+            })
+            .collect()
+    }
+
     /// The tree-drawn label of each row ("/web", "├── app", ...), in order.
     pub fn labels(&self) -> impl Iterator<Item = (&Row, String)> {
         self.contexts
@@ -265,13 +335,11 @@ impl Frame {
 
     /// The frame as text: a summary line, then the tree table.
     pub fn render(&self, key: SortKey) -> String {
-        let columns: Vec<_> = Column::ALL
-            .iter()
-            .map(|c| (c.header(), c.align()))
-            .collect();
+        let shown = self.columns();
+        let columns: Vec<_> = shown.iter().map(|c| (c.header(), c.align())).collect();
         let mut table = Table::new(&columns);
         for (row, label) in self.labels() {
-            table.row(Column::ALL.iter().map(|c| c.cell(row, &label)).collect());
+            table.row(shown.iter().map(|c| c.cell(row, &label)).collect());
         }
         format!(
             "{}  (over {}, sorted by {})\n{}",
@@ -358,7 +426,7 @@ mod tests {
     #[test]
     fn rates() {
         let (prev, cur) = snaps();
-        let f = frame(&prev, &cur, "/", SortKey::Name);
+        let f = frame(&prev, &cur, &HashMap::new(), "/", SortKey::Name);
         assert_eq!(f.interval_ns, 2 * S);
         let c = f.contexts.iter().find(|r| r.path == "/c").unwrap();
         assert_eq!(c.cpu_percent, Some(100.0));
@@ -375,7 +443,7 @@ mod tests {
     fn sorts_siblings_keeping_the_tree() {
         let (prev, cur) = snaps();
         let order = |key| -> Vec<String> {
-            frame(&prev, &cur, "/", key)
+            frame(&prev, &cur, &HashMap::new(), "/", key)
                 .contexts
                 .into_iter()
                 .map(|r| r.path)
@@ -391,7 +459,7 @@ mod tests {
     #[test]
     fn text() {
         let (prev, cur) = snaps();
-        let text = frame(&prev, &cur, "/", SortKey::Cpu).render(SortKey::Cpu);
+        let text = frame(&prev, &cur, &HashMap::new(), "/", SortKey::Cpu).render(SortKey::Cpu);
         assert_eq!(
             text,
             "5 contexts, 0 processes, cpu 150.0%, rss 5.0M  (over 2.0s, sorted by cpu)\n\
@@ -404,10 +472,75 @@ mod tests {
         );
     }
 
+    /// /c has a cgroup with cpu=150%, mem=64M and mem.high=48M; /b one
+    /// with no limits (memory figures only).
+    fn quotas() -> HashMap<u64, Quota> {
+        HashMap::from([
+            (
+                3,
+                Quota {
+                    cpu_max_percent: Some(150.0),
+                    memory_bytes: Some(3 << 20),
+                    memory_max_bytes: Some(64 << 20),
+                    memory_high_bytes: Some(48 << 20),
+                },
+            ),
+            (
+                1,
+                Quota {
+                    memory_bytes: Some(1 << 20),
+                    ..Default::default()
+                },
+            ),
+        ])
+    }
+
+    #[test]
+    fn text_against_the_cgroup_limits() {
+        let (prev, cur) = snaps();
+        let text = frame(&prev, &cur, &quotas(), "/", SortKey::Cpu).render(SortKey::Cpu);
+        assert_eq!(
+            text,
+            "5 contexts, 0 processes, cpu 150.0%, rss 5.0M  (over 2.0s, sorted by cpu)\n\
+             CONTEXT    PROCS        CPU%   RSS     MEM/MAX  MEM.HIGH  FORKS/s  IO/s  HITS\n\
+             /              0       150.0  5.0M           -         -      7.0  2.0M     0\n\
+             ├── c          3  100.0/150%  4.0M  3.0M/64.0M     48.0M      5.0  2.0M    30\n\
+             ├── b          1        25.0  1.0M    1.0M/max         -      2.0    0B    10\n\
+             │   └── x      2        25.0  1.0M           -         -      2.0    0B    20\n\
+             └── a          4           -    0B           -         -        -     -    40\n"
+        );
+    }
+
+    #[test]
+    fn limits_keep_the_cpu_order_and_show_in_json() {
+        let (prev, cur) = snaps();
+        let f = frame(&prev, &cur, &quotas(), "/", SortKey::Cpu);
+        let order: Vec<&str> = f.contexts.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(order, ["/", "/c", "/b", "/b/x", "/a"]);
+        let v = serde_json::to_value(&f).unwrap();
+        let c = &v["contexts"][1];
+        assert_eq!(c["cpu_percent"], 100.0);
+        assert_eq!(c["cgroup"]["cpu_max_percent"], 150.0);
+        assert_eq!(c["cgroup"]["memory_bytes"], 3 << 20);
+        assert_eq!(c["cgroup"]["memory_max_bytes"], 64 << 20);
+        assert_eq!(c["cgroup"]["memory_high_bytes"], 48 << 20);
+        assert_eq!(
+            v["contexts"][2]["cgroup"]["cpu_max_percent"],
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            v["contexts"][2]["cgroup"]["memory_max_bytes"],
+            serde_json::Value::Null
+        );
+        assert_eq!(v["contexts"][0]["cgroup"], serde_json::Value::Null);
+        assert_eq!(percent(50.0), "50");
+        assert_eq!(percent(12.5), "12.5");
+    }
+
     #[test]
     fn folding_hides_the_subtree_only() {
         let (prev, cur) = snaps();
-        let f = frame(&prev, &cur, "/", SortKey::Name);
+        let f = frame(&prev, &cur, &HashMap::new(), "/", SortKey::Name);
         let paths = |ids: &[u64]| -> Vec<&str> {
             f.visible(&ids.iter().copied().collect())
                 .into_iter()
@@ -424,7 +557,8 @@ mod tests {
     #[test]
     fn json_shape() {
         let (prev, cur) = snaps();
-        let v = serde_json::to_value(frame(&prev, &cur, "/web", SortKey::Name)).unwrap();
+        let v = serde_json::to_value(frame(&prev, &cur, &HashMap::new(), "/web", SortKey::Name))
+            .unwrap();
         assert_eq!(v["interval_ns"], 2 * S);
         assert_eq!(v["contexts"][0]["path"], "/web");
         assert_eq!(v["contexts"][1]["path"], "/web/a");

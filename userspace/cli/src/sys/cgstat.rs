@@ -1,17 +1,15 @@
 //! The figures of a context's cgroup (issue 13), for `vctx limit`, `vctx
-//! stat` and `--json`: what each controller reports as held, peak, limit
+//! stat`, `vctx top` and `--json` (`view::cgtable` draws them): what each controller reports as held, peak, limit
 //! and failures (memory.current/peak/max/events, memory.swap.*, cpu.max
 //! and cpu.stat, cpu.weight, cpuset.cpus, io.max and io.stat), and the
 //! freezer state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cgroup::read;
-use crate::human;
-use crate::table::{Align, Table};
+use crate::sys::cgroup::read;
 
 /// A figure that is a number or "max" (None).
 fn num(s: &str) -> Option<u64> {
@@ -98,6 +96,12 @@ pub struct CgroupFigures {
 }
 
 impl CgroupFigures {
+    /// The figures of the cgroup context `path` (id `id`) is in, if any.
+    pub fn of(device: &vctx_lib::Device, path: &str, id: u64) -> anyhow::Result<Option<Self>> {
+        Ok(crate::sys::cgroup::current_dir(device, path)?
+            .map(|(dir, holder)| Self::read(&dir, holder == id)))
+    }
+
     /// Reads the figures of the cgroup at `dir`.
     pub fn read(dir: &Path, own: bool) -> Self {
         let events = keyed(dir, "cgroup.events");
@@ -156,130 +160,72 @@ impl CgroupFigures {
             io,
         }
     }
+}
 
-    /// The limits as a table: LIMIT HELD PEAK MAX FAILURES, then one line
-    /// of events.
-    pub fn table(&self) -> String {
-        let mut t = Table::new(&[
-            ("CGROUP", Align::Left),
-            ("HELD", Align::Right),
-            ("PEAK", Align::Right),
-            ("MAX", Align::Right),
-            ("FAILURES", Align::Right),
-        ]);
-        let opt = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "-".to_owned(), f);
-        let size = |v: u64| human::size(v);
-        let count = |v: u64| v.to_string();
-        let lim = |v: Option<u64>, f: &dyn Fn(u64) -> String| v.map_or_else(|| "max".to_owned(), f);
-        if let Some(m) = &self.memory {
-            for (name, l) in [("mem", &m.mem), ("mem.high", &m.high)] {
-                t.row(vec![
-                    name.into(),
-                    opt(l.held, &size),
-                    opt(l.peak, &size),
-                    lim(l.limit, &size),
-                    opt(l.failures, &count),
-                ]);
+/// The limits `vctx top` shows use against: a cgroup's cpu.max and its
+/// memory (memory.current against memory.max and memory.high). Four files,
+/// read every frame for every context bound to a cgroup of its own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quota {
+    /// cpu.max as a percentage of one CPU (150.0: one and a half CPUs);
+    /// None: no quota (max) or no cpu controller.
+    pub cpu_max_percent: Option<f64>,
+    /// memory.current; None: no memory controller.
+    pub memory_bytes: Option<u64>,
+    /// memory.max; None: max (or no memory controller).
+    pub memory_max_bytes: Option<u64>,
+    /// memory.high; None: max (or no memory controller).
+    pub memory_high_bytes: Option<u64>,
+}
+
+impl Quota {
+    /// Reads the quota of the cgroup at `dir`.
+    pub fn read(dir: &Path) -> Self {
+        let file = |f: &str| read(dir, f).ok();
+        Quota {
+            cpu_max_percent: file("cpu.max").and_then(|m| cpu_max_percent(&m)),
+            memory_bytes: file("memory.current").and_then(|v| num(&v)),
+            memory_max_bytes: file("memory.max").and_then(|v| num(&v)),
+            memory_high_bytes: file("memory.high").and_then(|v| num(&v)),
+        }
+    }
+
+    /// The quotas of the contexts of `snap` (whose root is at `base`) that
+    /// are bound to a cgroup of their own, by id. Empty without a cgroup2
+    /// mount or a module with cgroups.
+    pub fn of_snapshot(
+        device: &vctx_lib::Device,
+        snap: &vctx_lib::Snapshot,
+        base: &str,
+    ) -> HashMap<u64, Quota> {
+        let Some(mount) = crate::sys::cgroup::mount_point() else {
+            return HashMap::new();
+        };
+        let paths = crate::spec::paths::preorder_paths(&snap.entries, base);
+        let mut out = HashMap::new();
+        for (e, path) in snap.entries.iter().zip(paths) {
+            match device.cgroup_get(&path) {
+                Ok(Some(b)) if b.holder == e.id => {
+                    let dir = mount.join(b.path.trim_start_matches('/'));
+                    out.insert(e.id, Quota::read(&dir));
+                }
+                Ok(_) => {}
+                // A module without cgroups: nothing is bound anywhere.
+                Err(err) if err.errno() == Some(vctx_lib::Errno::ENOTTY) => break,
+                // Gone since the snapshot: no figures for it this frame.
+                Err(_) => {}
             }
-            if let Some(s) = &m.swap {
-                t.row(vec![
-                    "swap".into(),
-                    opt(s.held, &size),
-                    opt(s.peak, &size),
-                    lim(s.limit, &size),
-                    opt(s.failures, &count),
-                ]);
-            }
         }
-        if let Some(c) = &self.cpu {
-            t.row(vec![
-                "cpu".into(),
-                human::duration(c.usage_usec * 1000),
-                "-".into(),
-                lim(c.quota_pct100, &|q| pct(q)),
-                c.nr_throttled.to_string(),
-            ]);
-            if let Some(w) = c.weight {
-                t.row(vec![
-                    "cpu.weight".into(),
-                    "-".into(),
-                    "-".into(),
-                    w.to_string(),
-                    "-".into(),
-                ]);
-            }
-        }
-        if let Some(cpus) = &self.cpus {
-            let eff = self.cpus_effective.clone().unwrap_or_default();
-            let set = if cpus.is_empty() {
-                "max".to_owned()
-            } else {
-                cpus.clone()
-            };
-            t.row(vec!["cpus".into(), eff, "-".into(), set, "-".into()]);
-        }
-        for io in &self.io {
-            let rate = |v: u64| format!("{}/s", human::size(v));
-            t.row(vec![
-                format!("io.read {}", io.dev),
-                size(io.rbytes),
-                "-".into(),
-                lim(io.rbps, &rate),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.write {}", io.dev),
-                size(io.wbytes),
-                "-".into(),
-                lim(io.wbps, &rate),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.riops {}", io.dev),
-                io.rios.to_string(),
-                "-".into(),
-                lim(io.riops, &count),
-                "-".into(),
-            ]);
-            t.row(vec![
-                format!("io.wiops {}", io.dev),
-                io.wios.to_string(),
-                "-".into(),
-                lim(io.wiops, &count),
-                "-".into(),
-            ]);
-        }
-        let mut out = t.render();
-        let mut notes = vec![format!(
-            "cgroup {}{}",
-            self.dir,
-            if self.own { "" } else { " (inherited)" }
-        )];
-        if self.frozen {
-            notes.push("frozen".into());
-        }
-        if let Some(m) = &self.memory {
-            notes.push(format!("oom {}, oom_kill {}", m.oom, m.oom_kill));
-        }
-        if let Some(c) = &self.cpu {
-            notes.push(format!(
-                "throttled {}",
-                human::duration(c.throttled_usec * 1000)
-            ));
-        }
-        out.push_str(&notes.join("; "));
-        out.push('\n');
         out
     }
 }
 
-/// "150%", "12.5%".
-pub fn pct(q: u64) -> String {
-    if q % 100 == 0 {
-        format!("{}%", q / 100)
-    } else {
-        format!("{}.{:02}%", q / 100, q % 100).replace("0%", "%")
-    }
+/// cpu.max ("QUOTA PERIOD" or "max PERIOD") as a percentage of one CPU.
+fn cpu_max_percent(line: &str) -> Option<f64> {
+    let mut it = line.split_whitespace();
+    let quota = it.next().and_then(num)?;
+    let period = it.next().and_then(num).unwrap_or(100_000).max(1);
+    Some(quota as f64 * 100.0 / period as f64)
 }
 
 /// io.max and io.stat, by device (only devices io.max names).
@@ -319,10 +265,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentages() {
-        assert_eq!(pct(15000), "150%");
-        assert_eq!(pct(1250), "12.5%");
-        assert_eq!(pct(5), "0.05%");
+    fn quota_of_a_cgroup_dir() {
+        let dir = std::env::temp_dir().join(format!("vctx-quota-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (f, v) in [
+            ("cpu.max", "50000 100000\n"),
+            ("memory.current", "1048576\n"),
+            ("memory.max", "67108864\n"),
+            ("memory.high", "max\n"),
+        ] {
+            std::fs::write(dir.join(f), v).unwrap();
+        }
+        let q = Quota::read(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            q,
+            Quota {
+                cpu_max_percent: Some(50.0),
+                memory_bytes: Some(1 << 20),
+                memory_max_bytes: Some(64 << 20),
+                memory_high_bytes: None,
+            }
+        );
+        assert_eq!(cpu_max_percent("max 100000"), None);
+        assert_eq!(cpu_max_percent("150000 100000"), Some(150.0));
+        assert_eq!(cpu_max_percent("25000 50000"), Some(50.0));
+        assert_eq!(Quota::read(Path::new("/nonexistent")), Quota::default());
     }
 
     #[test]

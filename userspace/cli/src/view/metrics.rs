@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use vctx_lib::{Counters, Resource, Snapshot};
 
-use crate::paths::preorder_paths;
+use crate::spec::paths::preorder_paths;
 
 /// The counters' families: (field, metric name, help, counter?, scale to
 /// the base unit). Every field of [`Counters`] is here (a test checks).

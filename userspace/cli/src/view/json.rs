@@ -69,7 +69,7 @@ pub struct TreeJson(pub EntryJson<Vec<TreeJson>>);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paths::tests::entry;
+    use crate::spec::paths::tests::entry;
     use serde_json::json;
 
     #[test]

@@ -18,8 +18,8 @@ use std::path::Path;
 use serde::Serialize;
 use vctx_lib::Device;
 
-use crate::cgroup;
-use crate::cgstat::keyed;
+use crate::sys::cgroup;
+use crate::sys::cgstat::keyed;
 
 /// The counters followed: (file, key, controller name for the line).
 const COUNTERS: [(&str, &str, &str); 5] = [
@@ -74,7 +74,7 @@ impl Watch {
     /// The counters of every context in `contexts` (id, path) bound to a
     /// cgroup of its own that are above what was seen last.
     pub fn poll(&mut self, device: &Device, contexts: &[(u64, String)]) -> Vec<CgEvent> {
-        let now = crate::human::boottime_ns();
+        let now = crate::sys::clock::boottime_ns();
         let mut out = Vec::new();
         for (id, path) in contexts {
             let Ok(Some((dir, holder))) = cgroup::current_dir(device, path) else {

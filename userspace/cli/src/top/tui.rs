@@ -1,13 +1,18 @@
 //! The interactive `vctx top` (a terminal on stdout, no --once, --json or
-//! -n): a ratatui table of the frames `topframe` computes, redrawn every
+//! -n): a ratatui table of the frames `top::frame` computes, redrawn every
 //! --interval and on every key or resize.
 //!
 //! The state and its drawing are pure ([`App`]: keys in, a ratatui frame
 //! out) so tests drive them on ratatui's TestBackend; [`run`] owns the
 //! terminal (raw mode and the alternate screen, restored on every way out:
 //! q, Ctrl-C, SIGTERM/SIGHUP/SIGINT, an error, a panic).
+//!
+//! Test hook: with `VCTX_TOP_PANIC_AFTER=N` in the environment, the loop
+//! panics on purpose after drawing N frames (N >= 1), so that the tests
+//! can see a panic restore the terminal (tests/suite-operator.sh). No
+//! other name or value does anything.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,13 +29,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 use vctx_lib::Snapshot;
 
-use crate::human;
-use crate::table::Align;
-use crate::topframe::{Column, Frame, SortKey, frame};
+use crate::sys::cgstat::Quota;
+use crate::top::frame::{Frame, SortKey, frame};
+use crate::view::human;
+use crate::view::table::Align;
 
-/// Where the snapshots come from (the device; a fixed list in tests).
+/// The cgroup quotas of a reading's contexts, by id.
+pub type Quotas = HashMap<u64, Quota>;
+
+/// Where the readings come from (the device and the cgroup files; a fixed
+/// list in tests): a snapshot and the quotas of its contexts.
 pub trait Source {
-    fn snapshot(&mut self) -> anyhow::Result<Snapshot>;
+    fn read(&mut self) -> anyhow::Result<(Snapshot, Quotas)>;
 }
 
 /// The machine figures of the header (not the contexts').
@@ -105,13 +115,20 @@ pub struct App {
     pub host: Host,
     prev: Snapshot,
     cur: Snapshot,
+    quotas: Quotas,
     frame: Frame,
 }
 
 impl App {
-    /// Starts with one snapshot: no rates until the next.
-    pub fn new(base: &str, interval: Duration, sort: SortKey, host: Host, first: Snapshot) -> Self {
-        let frame = frame(&first, &first, base, sort);
+    /// Starts with one reading: no rates until the next.
+    pub fn new(
+        base: &str,
+        interval: Duration,
+        sort: SortKey,
+        host: Host,
+        (first, quotas): (Snapshot, Quotas),
+    ) -> Self {
+        let frame = frame(&first, &first, &quotas, base, sort);
         App {
             base: base.to_owned(),
             interval,
@@ -124,13 +141,15 @@ impl App {
             host,
             prev: first.clone(),
             cur: first,
+            quotas,
             frame,
         }
     }
 
     /// A new reading: the rates are from the last one to it.
-    pub fn update(&mut self, snap: Snapshot) {
+    pub fn update(&mut self, (snap, quotas): (Snapshot, Quotas)) {
         self.prev = std::mem::replace(&mut self.cur, snap);
+        self.quotas = quotas;
         self.recompute();
     }
 
@@ -140,7 +159,7 @@ impl App {
     }
 
     fn recompute(&mut self) {
-        self.frame = frame(&self.prev, &self.cur, &self.base, self.sort);
+        self.frame = frame(&self.prev, &self.cur, &self.quotas, &self.base, self.sort);
         let ids: HashSet<u64> = self.frame.contexts.iter().map(|r| r.id).collect();
         self.collapsed.retain(|id| ids.contains(id));
         // A selected context that went away, or got folded into an
@@ -306,7 +325,8 @@ impl App {
 
     fn draw_table(&self, f: &mut ratatui::Frame, area: Rect) {
         let visible = self.visible();
-        let labels: Vec<(&crate::topframe::Row, String)> = self.frame.labels().collect();
+        let labels: Vec<(&crate::top::frame::Row, String)> = self.frame.labels().collect();
+        let columns = self.frame.columns();
         let cells: Vec<Vec<String>> = visible
             .iter()
             .map(|&i| {
@@ -316,13 +336,13 @@ impl App {
                 } else {
                     ""
                 };
-                Column::ALL
+                columns
                     .iter()
                     .map(|c| c.cell(row, &format!("{label}{fold}")))
                     .collect()
             })
             .collect();
-        let headers: Vec<String> = Column::ALL
+        let headers: Vec<String> = columns
             .iter()
             .map(|c| {
                 let mark = if c.sort_key() == Some(self.sort) {
@@ -333,7 +353,7 @@ impl App {
                 format!("{}{mark}", c.header())
             })
             .collect();
-        let widths: Vec<u16> = (0..Column::ALL.len())
+        let widths: Vec<u16> = (0..columns.len())
             .map(|k| {
                 let w = cells
                     .iter()
@@ -346,7 +366,7 @@ impl App {
             .collect();
         let align = |k: usize, text: String| -> Cell<'static> {
             let line = Line::from(text);
-            Cell::from(match Column::ALL[k].align() {
+            Cell::from(match columns[k].align() {
                 Align::Left => line.left_aligned(),
                 Align::Right => line.right_aligned(),
             })
@@ -433,6 +453,14 @@ impl Drop for Screen {
     }
 }
 
+/// The test hook's variable (see the top of this file).
+pub const PANIC_AFTER_ENV: &str = "VCTX_TOP_PANIC_AFTER";
+
+/// The number of frames after which the test hook panics, if set to one.
+fn panic_after(value: Option<std::ffi::OsString>) -> Option<u64> {
+    value?.to_str()?.parse().ok().filter(|&n| n >= 1)
+}
+
 /// Runs the interactive top until q (or a signal, or an error).
 pub fn run(source: &mut dyn Source, mut app: App) -> anyhow::Result<()> {
     // In raw mode Ctrl-C is a key; SIGTERM, SIGHUP and SIGINT (from kill)
@@ -448,7 +476,8 @@ pub fn run(source: &mut dyn Source, mut app: App) -> anyhow::Result<()> {
     let _screen = Screen::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    event_loop(&mut terminal, source, &mut app, &stop)
+    let panic_after = panic_after(std::env::var_os(PANIC_AFTER_ENV));
+    event_loop(&mut terminal, source, &mut app, &stop, panic_after)
 }
 
 fn event_loop<B: Backend>(
@@ -456,10 +485,16 @@ fn event_loop<B: Backend>(
     source: &mut dyn Source,
     app: &mut App,
     stop: &AtomicBool,
+    panic_after: Option<u64>,
 ) -> anyhow::Result<()> {
     let mut next = Instant::now() + app.interval;
+    let mut frames = 0u64;
     loop {
         terminal.draw(|f| app.draw(f))?;
+        frames += 1;
+        if panic_after.is_some_and(|n| frames >= n) {
+            panic!("{PANIC_AFTER_ENV}: the test hook's panic after {frames} frames");
+        }
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
@@ -489,8 +524,8 @@ fn event_loop<B: Backend>(
         }
         next = Instant::now() + app.interval;
         if !app.paused {
-            match source.snapshot() {
-                Ok(snap) => app.update(snap),
+            match source.read() {
+                Ok(reading) => app.update(reading),
                 Err(err) => app.message = Some(format!("{err:#}")),
             }
         }
@@ -512,7 +547,7 @@ mod tests {
             rss_bytes: rss,
             ..Default::default()
         };
-        crate::topframe::snap_entry(id, depth, name, subtree)
+        crate::top::frame::snap_entry(id, depth, name, subtree)
     }
 
     fn snaps() -> (Snapshot, Snapshot) {
@@ -546,9 +581,20 @@ mod tests {
     }
 
     fn app() -> App {
+        app_with(Quotas::new())
+    }
+
+    /// The app after two readings, the second with these cgroup quotas.
+    fn app_with(quotas: Quotas) -> App {
         let (prev, cur) = snaps();
-        let mut app = App::new("/", Duration::from_secs(1), SortKey::Cpu, host(), prev);
-        app.update(cur);
+        let mut app = App::new(
+            "/",
+            Duration::from_secs(1),
+            SortKey::Cpu,
+            host(),
+            (prev, Quotas::new()),
+        );
+        app.update((cur, quotas));
         app
     }
 
@@ -586,6 +632,33 @@ mod tests {
             ]
             .map(|l| l.chars().take(72).collect::<String>())
         );
+    }
+
+    #[test]
+    fn renders_the_cgroup_limits() {
+        // /db has a cgroup of its own: cpu=50%, mem=64M, mem.high=48M.
+        let quota = Quota {
+            cpu_max_percent: Some(50.0),
+            memory_bytes: Some(60 << 20),
+            memory_max_bytes: Some(64 << 20),
+            memory_high_bytes: Some(48 << 20),
+        };
+        let mut app = app_with(Quotas::from([(3, quota)]));
+        let lines = screen(&app, 100, 9);
+        assert_eq!(
+            lines[2..7],
+            [
+                "CONTEXT                            PROCS     CPU%▼   RSS      MEM/MAX  MEM.HIGH  FORKS/s  IO/s  HITS",
+                "/                                      5     100.0  6.0M            -         -      0.0    0B     0",
+                "├── db                                 2  75.0/50%  4.0M  60.0M/64.0M     48.0M      0.0    0B     0",
+                "└── web                                3      25.0  2.0M            -         -      0.0    0B     0",
+                "    └── app                            2      25.0  2.0M            -         -      0.0    0B     0",
+            ]
+        );
+        // Sorting by cpu still orders by use, not by quota.
+        app.on_key(key(KeyCode::Char('n')));
+        app.on_key(key(KeyCode::Char('c')));
+        assert_eq!(app.frame().contexts[1].path, "/db");
     }
 
     #[test]
@@ -667,7 +740,7 @@ mod tests {
         let (_, mut next) = snaps();
         next.now_ns = 12 * S;
         next.entries.retain(|e| e.id != 3); // /db is gone
-        app.update(next);
+        app.update((next, Quotas::new()));
         assert_eq!(app.selected, Some(1));
         assert!(app.collapsed.contains(&1));
         assert_eq!(app.frame().contexts.len(), 3);
@@ -704,9 +777,24 @@ mod tests {
     }
 
     #[test]
+    fn the_panic_hook_needs_a_count() {
+        let v = |s: &str| panic_after(Some(s.into()));
+        assert_eq!(v("1"), Some(1));
+        assert_eq!(v("3"), Some(3));
+        assert_eq!((v("0"), v(""), v("yes"), v("-1")), (None, None, None, None));
+        assert_eq!(panic_after(None), None);
+    }
+
+    #[test]
     fn first_frame_has_no_rates() {
         let (prev, _) = snaps();
-        let app = App::new("/", Duration::from_millis(500), SortKey::Name, host(), prev);
+        let app = App::new(
+            "/",
+            Duration::from_millis(500),
+            SortKey::Name,
+            host(),
+            (prev, Quotas::new()),
+        );
         let lines = screen(&app, 72, 9);
         assert_eq!(lines[0], "vctx top /  every 500ms  sorted by name");
         assert!(lines[3].contains(" -  "), "{:?}", lines[3]);

@@ -27,7 +27,8 @@ use nix::sys::stat::Mode;
 use nix::unistd::{Pid, sethostname};
 use vctx_lib::{Device, Errno, NsType};
 
-use crate::commands::exec::ExecFailed;
+use crate::sys::execfail::ExecFailed;
+use crate::sys::rootfs::RootSetup;
 
 /// What to ask for: the namespaces to create, the host name to set.
 #[derive(Debug, Default)]
@@ -293,18 +294,29 @@ pub fn run_child(
     program: &OsString,
     args: &[OsString],
     mount_proc: bool,
+    root: Option<&RootSetup>,
 ) -> anyhow::Result<()> {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    let child_device = Device::open_path(device.path())?;
+    let child_device = device.try_clone()?;
     let child_path = path.to_owned();
+    let root = root.cloned();
+    // Why the root could not be set up, from the child (close-on-exec).
+    let (report_r, report_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).context("pipe")?;
     // SAFETY: the closure calls mount(2) on constant C strings (nix passes
     // a &CStr as it is, allocating nothing) and one ioctl on an open
     // descriptor, and reads errno: what a single-threaded program may do
-    // between fork and exec.
+    // between fork and exec. With a root it also allocates (paths, the
+    // error message): this program has no other thread, so no lock of the
+    // allocator is held by one that the fork left behind.
     unsafe {
         cmd.pre_exec(move || {
-            if mount_proc {
+            if let Some(root) = &root {
+                if let Err(e) = root.enter() {
+                    let _ = nix::unistd::write(&report_w, format!("{e:#}").as_bytes());
+                    return Err(std::io::Error::from_raw_os_error(Errno::EIO as i32));
+                }
+            } else if mount_proc {
                 let none: Option<&std::ffi::CStr> = None;
                 mount(
                     Some(c"proc"),
@@ -322,7 +334,15 @@ pub fn run_child(
             })
         });
     }
-    let mut child = match cmd.spawn() {
+    let spawned = cmd.spawn();
+    // The parent's copy of the write end went with `cmd`'s closure.
+    drop(cmd);
+    let mut report = String::new();
+    let _ = std::io::Read::read_to_string(&mut File::from(report_r), &mut report);
+    if !report.is_empty() {
+        bail!("{report}");
+    }
+    let mut child = match spawned {
         Ok(c) => c,
         Err(err) if err.raw_os_error() == Some(Errno::ENOMEM as i32) => {
             bail!(
