@@ -5,8 +5,11 @@
 //! While a kill runs, its context's subtree admits no new members: forks
 //! by members fail with EAGAIN (the fork-admission hook) and enter fails.
 //! A fork that passed admission just before the kill began is caught by the
-//! fork hook, which sends the kill's signal to the child at birth. Sweeps
-//! repeat until one finds no member it has not signalled yet.
+//! fork hook, which sends the kill's signal to the child at birth, or
+//! SIGKILL if the kill has ended by then and the parent is dying of it
+//! (the parent was signalled after copy_process() checked for a fatal
+//! signal). Sweeps repeat until one finds no member it has not signalled
+//! yet.
 
 use kernel::{prelude::*, sync::Arc, time::msecs_to_jiffies};
 

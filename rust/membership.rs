@@ -105,7 +105,9 @@ fn reap_ephemeral(inner: &mut Inner, ctx: &Arc<Context>, out: &mut Option<Arc<Co
 /// Runs in atomic context. If the entry cannot be allocated the child is
 /// killed: a process that escaped its context would be worse than a fork
 /// that fails. If a kill is in progress above the context, the child gets
-/// that kill's signal at birth (the fork raced the sweep).
+/// that kill's signal at birth (the fork raced the sweep); if the parent is
+/// already dying of a fatal signal (a kill that ended while the fork ran),
+/// the child gets SIGKILL.
 ///
 /// # Safety
 ///
@@ -141,8 +143,18 @@ pub(crate) unsafe fn on_fork(
             drop(released);
             return;
         };
+        // SAFETY: `parent` is valid, by the function's contract.
+        let parent_dying = unsafe { task::fatal_signal_pending(parent) };
         if let Some(sig) = registry::kill_in_progress(&inner, &ctx) {
             signal = sig;
+        } else if parent_dying {
+            // A kill that has just ended signalled the parent after this
+            // fork was admitted and after copy_process()'s own check for a
+            // fatal signal, and its sweep could not see the child yet (not
+            // a member until now). This lock section follows the sweep's
+            // last one, so the parent's pending SIGKILL is visible here: the
+            // child dies with its parent, as copy_process() intends.
+            signal = kernel::bindings::SIGKILL;
         }
         // SAFETY: `child` is valid, by the function's contract. Taking a
         // pid reference is an atomic increment: fine under the lock.

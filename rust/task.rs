@@ -23,6 +23,7 @@ extern "C" {
     fn vctx_proc_lookup_task(dentry: *const c_void) -> *mut bindings::task_struct;
     fn vctx_pid_task_get(pid: *mut bindings::pid) -> *mut bindings::task_struct;
     fn vctx_capable_admin() -> bool;
+    fn vctx_fatal_signal_pending(t: *mut bindings::task_struct) -> bool;
     fn vctx_task_comm(t: *mut bindings::task_struct, buf16: *mut u8);
     fn vctx_task_is_worker(t: *mut bindings::task_struct) -> bool;
     fn vctx_in_task() -> bool;
@@ -47,6 +48,17 @@ extern "C" {
 pub(crate) unsafe fn group_alive(t: *mut bindings::task_struct) -> bool {
     // SAFETY: valid task by contract.
     unsafe { vctx_group_alive(t) }
+}
+
+/// Whether `t` has a fatal signal pending: SIGKILL, or its group is
+/// exiting (a fatal signal without a handler becomes both).
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn fatal_signal_pending(t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task by contract.
+    unsafe { vctx_fatal_signal_pending(t) }
 }
 
 /// Whether `t` leads its thread group.

@@ -144,6 +144,12 @@ notrace bool vctx_capable_admin(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
+/* Whether @t has a fatal signal pending (SIGKILL, or a group exit under way). */
+notrace bool vctx_fatal_signal_pending(struct task_struct *t)
+{
+	return fatal_signal_pending(t);
+}
+
 /* ---- namespace files (rust/namespaces.rs) ---- */
 
 /*

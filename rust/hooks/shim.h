@@ -27,6 +27,7 @@ struct task_struct *vctx_find_process(pid_t nr);
 struct task_struct *vctx_pid_task_get(struct pid *pid);
 void vctx_task_put(struct task_struct *t);
 bool vctx_capable_admin(void);
+bool vctx_fatal_signal_pending(struct task_struct *t);
 
 u32 vctx_nsfs_type(struct file *f);
 u64 vctx_nsfs_ino(struct file *f);
