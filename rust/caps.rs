@@ -55,20 +55,20 @@ fn narrow_floor(st: &State, _inner: &Inner, mask: u64) {
     st.caps_floor.store(floor & mask, Release);
 }
 
-/// The mask of the member process whose group key is `key`, or `None` for a
-/// process of the root (the host: no mask).
-pub(crate) fn mask_of(inner: &Inner, key: GroupKey) -> Option<u64> {
-    inner.members.get(&key).map(|m| m.ctx.st.access(inner).caps)
+/// Whether the calling process may use capability `cap` in the initial
+/// user namespace as far as its context's mask goes. Takes no lock (one
+/// lookup in the index); callers have returned earlier when no context has
+/// members, when the capability is in every mask, or when the credentials
+/// lack it anyway.
+pub(crate) fn current_may_use(st: &State, cap: u32) -> bool {
+    live_mask_of(st, crate::task::current_key()).is_none_or(|m| m & (1u64 << cap) != 0)
 }
 
-/// Whether the calling process may use capability `cap` in the initial
-/// user namespace as far as its context's mask goes. Takes the state lock:
-/// callers have returned earlier when no context has members, when the
-/// capability is in every mask, or when the credentials lack it anyway.
-pub(crate) fn current_may_use(st: &State, cap: u32) -> bool {
-    let key = crate::task::current_key();
-    let inner = st.lock.lock();
-    mask_of(&inner, key).is_none_or(|m| m & (1u64 << cap) != 0)
+/// The mask of the member process whose group key is `key`, or `None` for a
+/// process of the root (the host: no mask). Without the lock (the index,
+/// `crate::index`): for the hooks.
+pub(crate) fn live_mask_of(st: &State, key: GroupKey) -> Option<u64> {
+    st.with_entry(key, |e| e.filter(|f| !f.exited).map(|f| f.ctx.live.caps()))
 }
 
 /// Narrows the masks of `ctx`'s descendants to within `mask`.
@@ -82,7 +82,8 @@ fn narrow_below(inner: &mut Inner, ctx: &Context, mask: u64) {
             Some(c) => c.clone(),
             None => break,
         };
-        child.st.access_mut(inner).caps &= mask;
+        let narrowed = child.st.access(inner).caps & mask;
+        child.set_caps(inner, narrowed);
         narrow_below(inner, &child, mask);
     }
 }
@@ -114,7 +115,7 @@ pub(crate) fn set(st: &State, view: &Context, ctx: &Context, mask: u64) -> Resul
     if mask & !parent.st.access(&inner).caps != 0 {
         return Err(EPERM);
     }
-    ctx.st.access_mut(&mut inner).caps = mask;
+    ctx.set_caps(&mut inner, mask);
     narrow_below(&mut inner, ctx, mask);
     narrow_floor(st, &inner, mask);
     Ok(old)

@@ -6,7 +6,10 @@
 use kernel::{
     alloc::KBox,
     rbtree::RBTree,
-    sync::{Arc, LockedBy},
+    sync::{
+        atomic::{Acquire, Atomic, Release},
+        Arc, LockedBy,
+    },
 };
 
 use crate::accounting::Acct;
@@ -28,6 +31,33 @@ pub(crate) struct Context {
     pub(crate) created_ns: u64,
     /// Everything that changes, under the global lock.
     pub(crate) st: LockedBy<CtxState, Inner>,
+    /// Copies of `st.flags` and `st.caps` for readers without the lock
+    /// (the hooks, through `crate::index`): written under the lock right
+    /// after the field they copy.
+    pub(crate) live: Live,
+}
+
+/// What lock-free readers of a context read ([`Context::live`]).
+pub(crate) struct Live {
+    flags: Atomic<u32>,
+    caps: Atomic<u64>,
+}
+
+impl Live {
+    /// For a new context with `flags` and every capability.
+    pub(crate) fn new(flags: u32) -> Self {
+        Self { flags: Atomic::new(flags), caps: Atomic::new(crate::caps::ALL) }
+    }
+
+    /// The flags (`VCTX_CTX_*`).
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags.load(Acquire)
+    }
+
+    /// The capability mask.
+    pub(crate) fn caps(&self) -> u64 {
+        self.caps.load(Acquire)
+    }
 }
 
 /// The mutable state of a context (protected by [`crate::state::State::lock`]).
@@ -113,6 +143,18 @@ impl Context {
                 None => return false,
             }
         }
+    }
+
+    /// Sets the flags (`VCTX_CTX_*`), with the state lock held (`inner`).
+    pub(crate) fn set_flags(&self, inner: &mut Inner, flags: u32) {
+        self.st.access_mut(inner).flags = flags;
+        self.live.flags.store(flags, Release);
+    }
+
+    /// Sets the capability mask, with the state lock held (`inner`).
+    pub(crate) fn set_caps(&self, inner: &mut Inner, caps: u64) {
+        self.st.access_mut(inner).caps = caps;
+        self.live.caps.store(caps, Release);
     }
 
     /// Iterates over `self` and its ancestors up to the root.

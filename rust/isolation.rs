@@ -31,7 +31,8 @@ pub(crate) enum Access {
 
 /// Whether the calling process may `access` task `t`.
 ///
-/// Runs in atomic context (ftrace callbacks): takes only the state lock.
+/// Runs in atomic context (ftrace callbacks): takes no lock (at most two
+/// lookups in the index, one for a caller in the root).
 ///
 /// # Safety
 ///
@@ -53,41 +54,42 @@ pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: 
     if me == them {
         return true;
     }
-    let inner = st.lock.lock();
-    let Some(mine) = inner.members.get(&me) else {
-        // The root sees and touches everything.
-        return true;
+    // No lock: the index, under RCU (`crate::index`).
+    let guard = kernel::sync::rcu::read_lock();
+    let mine = match st.index.lookup(&guard, me) {
+        Some(f) if !f.exited => f.ctx,
+        // The root sees and touches everything (so does a caller whose
+        // process has exited: as before the index, only live members are
+        // filtered).
+        _ => return true,
     };
-    if access == Access::See && mine.ctx.st.access(&inner).flags & VCTX_CTX_SPECTATOR != 0 {
+    if access == Access::See && mine.live.flags() & VCTX_CTX_SPECTATOR != 0 {
         return true;
     }
-    let theirs = match inner.members.get(&them) {
-        Some(theirs) => &theirs.ctx,
-        None => match inner.exited.get(&them) {
-            // An exited, unreaped member (a zombie) is still in its
-            // context. A live process under an old key is a reused
-            // `signal_struct` whose reap was missed: not in it.
-            // SAFETY: valid task, by the function's contract.
-            Some(ctx) if !unsafe { task::group_alive(t) } => ctx,
-            // In the root, and the caller is not.
-            _ => return false,
-        },
+    let theirs = match st.index.lookup(&guard, them) {
+        Some(f) if !f.exited => f.ctx,
+        // An exited, unreaped member (a zombie) is still in its
+        // context. A live process under an old key is a reused
+        // `signal_struct` whose reap was missed: not in it.
+        // SAFETY: valid task, by the function's contract.
+        Some(f) if !unsafe { task::group_alive(t) } => f.ctx,
+        // In the root, and the caller is not.
+        _ => return false,
     };
-    theirs.is_within(&mine.ctx)
+    theirs.is_within(mine)
 }
 
 /// Whether the calling process is in a context (not the host). Members may
 /// not change machine-wide state that only file permissions guard
 /// (`/proc/sys` outside their namespaces, sysrq, the kernel log).
 ///
-/// Runs in atomic context (ftrace callbacks): takes only the state lock,
-/// and never outside task context (there is no caller there).
+/// Runs in atomic context (ftrace callbacks): takes no lock (one lookup in
+/// the index), and answers false outside task context (no caller there).
 pub(crate) fn caller_is_member(st: &State) -> bool {
     if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 || !task::in_task() {
         return false;
     }
-    let me = task::current_key();
-    st.lock.lock().members.get(&me).is_some()
+    st.is_member(task::current_key())
 }
 
 /// `setpriority(PRIO_PGRP/PRIO_USER)` is about to renice `t`, outside the

@@ -12,12 +12,30 @@ use kernel::{prelude::*, rbtree::RBTreeNodeReservation, sync::Arc};
 use crate::accounting;
 use crate::context::Context;
 use crate::events::Who;
+use crate::index::Spare;
+
+extern "C" {
+    fn vctx_smp_mb();
+}
 use crate::limits;
 use crate::pending;
 use crate::registry;
 use crate::state::{self, Inner, Member, State};
 use crate::task::{self, GroupKey, PidRef, TaskRef};
 use crate::usage::{Raw, Usage};
+
+/// Brings the index entry of `key` in line with the tables: its member's
+/// context, else its zombie's, else none (`crate::index`). Called by every
+/// writer of `members` and `exited`, with the lock held. ENOMEM (the entry
+/// unchanged) only if a new entry was needed, `spare` had none and none
+/// could be allocated.
+fn sync(state: &State, inner: &mut Inner, key: GroupKey, spare: &mut Spare) -> Result {
+    let to = match inner.members.get(&key) {
+        Some(m) => Some((m.ctx.clone(), false)),
+        None => inner.exited.get(&key).map(|c| (c.clone(), true)),
+    };
+    state.index.set(inner, key, to.as_ref().map(|(c, e)| (c, *e)), spare)
+}
 
 /// Counts a process joining `ctx` (`fork`: born there, else entered), in
 /// one walk up the ancestors.
@@ -105,6 +123,10 @@ pub(crate) unsafe fn on_fork(
     if pkey == ckey && !pending {
         return;
     }
+    // A fork in the root with nothing reserved: one lookup, no lock.
+    if !pending && !state.is_member(pkey) {
+        return;
+    }
     let mut released = None;
     let mut signal = 0;
     let pid;
@@ -138,16 +160,19 @@ pub(crate) unsafe fn on_fork(
         // pid reference is an atomic increment: fine under the lock.
         pid = unsafe { PidRef::tgid_of(child) };
         let member = Member::new(ctx.clone(), pid.clone_ref(), Usage::default());
-        match inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC) {
-            Ok(_) => {
-                state.nr_members.add(1, kernel::sync::atomic::Relaxed);
-                account_join(&mut inner, &ctx, true);
-                crate::virt::record_fork(&inner, &ctx, pid.nr());
+        let inserted = inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC).is_ok();
+        let indexed = inserted && sync(state, &mut inner, ckey, &mut Spare::none()).is_ok();
+        if indexed {
+            state.nr_members.add(1, kernel::sync::atomic::Relaxed);
+            account_join(&mut inner, &ctx, true);
+            crate::virt::record_fork(&inner, &ctx, pid.nr());
+        } else {
+            if inserted {
+                // Not findable by the hooks: not a member either.
+                inner.members.remove(&ckey);
             }
-            Err(_) => {
-                pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
-                signal = kernel::bindings::SIGKILL;
-            }
+            pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
+            signal = kernel::bindings::SIGKILL;
         }
     }
     drop(released);
@@ -167,6 +192,13 @@ pub(crate) unsafe fn on_fork(
 pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struct, group_dead: bool) {
     // SAFETY: valid task, by the function's contract.
     let key = unsafe { task::group_key(t) };
+    // A process of the root: one lookup, no lock. `signal->live` was
+    // dropped before this tracepoint (a full barrier), and `enter` checks
+    // it again after publishing its entry: either this sees the entry or
+    // `enter` sees the group dead and backs out.
+    if !state.is_member(key) {
+        return;
+    }
     // SAFETY: as above.
     let io = unsafe { crate::usage::task_io(t) };
     if !group_dead {
@@ -207,6 +239,16 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
             // its parent cannot wait for it by pid.
             Err(_) => pr_warn!("vctx: out of memory keeping an exited process in its context\n"),
         }
+        if sync(state, &mut inner, key, &mut Spare::none()).is_err() {
+            // As if `exited` could not hold it: the tables and the index
+            // agree that it is in no context.
+            pr_warn!("vctx: out of memory keeping an exited process in its context\n");
+            if let Some(old) = inner.exited.remove_node(&key) {
+                state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
+                replaced = Some(old);
+            }
+            let _ = sync(state, &mut inner, key, &mut Spare::none());
+        }
         add_io(&mut removed.dead_io, &io);
         accounting::fold_out(&mut inner, &mut removed);
         accounting::note_process_peak(&mut inner, &removed.ctx, hiwater);
@@ -246,6 +288,8 @@ pub(crate) unsafe fn on_reap(state: &State, t: *mut kernel::bindings::task_struc
         let gone = inner.exited.remove_node(&key);
         if gone.is_some() {
             state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
+            // Removing, or keeping a live member's entry: needs no memory.
+            let _ = sync(state, &mut inner, key, &mut Spare::none());
         }
         gone
     };
@@ -272,6 +316,10 @@ fn add_io(total: &mut crate::usage::Io, io: &crate::usage::Io) {
 /// from a softirq: they are checked but not reserved (`reserve` false).
 pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool, into_cgroup: bool) -> Result {
     let key = task::current_key();
+    // A process of the root: one lookup, no lock.
+    if !state.is_member(key) {
+        return Ok(());
+    }
     let mut inner = state.lock.lock();
     let ctx = match inner.members.get(&key) {
         Some(m) => m.ctx.clone(),
@@ -293,6 +341,9 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bo
 /// member process.
 pub(crate) fn on_exec(state: &State) {
     let key = task::current_key();
+    if !state.is_member(key) {
+        return;
+    }
     let mut inner = state.lock.lock();
     let ctx = match inner.members.get(&key) {
         Some(m) => m.ctx.clone(),
@@ -315,6 +366,7 @@ pub(crate) fn context_of(inner: &Inner, key: GroupKey) -> Result<Arc<Context>> {
 pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, target: &TaskRef) -> Result {
     let key = target.key();
     let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+    let mut spare = Spare::new()?;
     let pid = target.tgid();
     let old;
     {
@@ -372,6 +424,22 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
             }
         };
         inner.members.insert(slot.into_node(key, member));
+        // With a spare entry: cannot fail.
+        sync(state, &mut inner, key, &mut spare)?;
+        if old.is_none() {
+            // It was in the root: the exit hook looks it up without the
+            // lock, after the group's last thread dropped `signal->live`.
+            // Publish, then look at `live` again (full barrier between):
+            // either the hook sees the entry, or this sees the group dead.
+            // SAFETY: no preconditions.
+            unsafe { vctx_smp_mb() };
+            if !target.group_alive() {
+                inner.members.remove(&key);
+                state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
+                let _ = sync(state, &mut inner, key, &mut Spare::none());
+                return Err(ESRCH);
+            }
+        }
         if let Some(o) = &old {
             if account_leave(&mut inner, o, now, false) {
                 state.emptied.notify_all();

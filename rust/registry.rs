@@ -173,7 +173,7 @@ pub(crate) fn create_with_caps(
         let mut last = None;
         for (ctx, slot) in chain.drain_all() {
             let mask = parent.st.access(&inner).caps & caps;
-            ctx.st.access_mut(&mut inner).caps = mask;
+            ctx.set_caps(&mut inner, mask);
             let mut name = ctx.st.access(&inner).name;
             if name.as_bytes().is_empty() {
                 name = auto_name(ctx.id)?;

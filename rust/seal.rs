@@ -57,11 +57,12 @@ pub(crate) fn check_create(st: &State, view: &Context, ctx_flags: u32) -> Result
 /// `VCTX_IOC_SEAL`: seals `ctx` (no-op if it is sealed already).
 pub(crate) fn seal(st: &State, ctx: &Arc<Context>) -> Result {
     let mut inner = st.lock.lock();
-    let cst = ctx.st.access_mut(&mut inner);
+    let cst = ctx.st.access(&inner);
     if !cst.linked {
         return Err(ENOENT);
     }
-    cst.flags |= VCTX_CTX_SEALED;
+    let sealed = cst.flags | VCTX_CTX_SEALED;
+    ctx.set_flags(&mut inner, sealed);
     Ok(())
 }
 
@@ -86,7 +87,7 @@ pub(crate) fn set_flags(
         if (new & !old) & VCTX_CTX_LOOSENING != 0 {
             check_may_loosen(&inner, view, ctx)?;
         }
-        ctx.st.access_mut(&mut inner).flags = new;
+        ctx.set_flags(&mut inner, new);
     }
     Ok(new)
 }

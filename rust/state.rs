@@ -15,6 +15,11 @@
 //! and `put_pid`. One lock keeps the order trivial; its cost is measured
 //! by `make bench`.
 //!
+//! The hooks' questions (is the caller a member, of which context, is the
+//! target within it) are answered without it, from [`State::index`], an
+//! RCU-read mirror of `members` and `exited` that their writers keep in
+//! step under the lock (`crate::index`, its invariants).
+//!
 //! [`CtxState`]: crate::context::CtxState
 
 use kernel::{
@@ -29,6 +34,7 @@ use kernel::{
 };
 
 use crate::context::{Context, CtxState};
+use crate::index::Found;
 use crate::events::Ring;
 use crate::pending;
 use crate::usage::{Io, Usage};
@@ -116,6 +122,9 @@ pub(crate) struct State {
     pub(crate) nr_exited: Atomic<usize>,
     /// Number of used slots of `nice_skips`, readable without the lock.
     pub(crate) nr_nice_skips: Atomic<usize>,
+    /// `members` and `exited` as the hooks read them, without the lock
+    /// (`crate::index`): every writer of those tables updates it.
+    pub(crate) index: crate::index::Index,
 }
 
 /// Where the hooks find the state: the address of the pinned [`State`], or
@@ -141,6 +150,7 @@ impl State {
             caps_floor: Atomic::new(crate::caps::ALL),
             nr_exited: Atomic::new(0),
             nr_nice_skips: Atomic::new(0),
+            index: crate::index::Index::new()?,
         })
     }
 
@@ -153,6 +163,7 @@ impl State {
                 depth: 0,
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(Name::root(), 0)),
+                live: crate::context::Live::new(0),
             },
             GFP_KERNEL,
         )?;
@@ -176,6 +187,7 @@ impl State {
                 parent: Some(parent),
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(name, flags)),
+                live: crate::context::Live::new(flags),
             },
             GFP_KERNEL,
         )?)
@@ -228,6 +240,22 @@ pub(crate) fn get() -> Option<&'static State> {
     // callbacks in flight, and after the device is gone (no ioctl runs:
     // an open file holds a module reference).
     (addr != 0).then(|| unsafe { &*(addr as *const State) })
+}
+
+impl State {
+    /// Runs `f` with the index entry of the process whose group key is
+    /// `key` (`None`: a process of the root), without the lock
+    /// (`crate::index`).
+    pub(crate) fn with_entry<R>(&self, key: GroupKey, f: impl FnOnce(Option<Found<'_>>) -> R) -> R {
+        let guard = kernel::sync::rcu::read_lock();
+        f(self.index.lookup(&guard, key))
+    }
+
+    /// Whether the process whose group key is `key` is a live member of a
+    /// context, without the lock.
+    pub(crate) fn is_member(&self, key: GroupKey) -> bool {
+        self.index.is_member(key)
+    }
 }
 
 impl Inner {

@@ -15,6 +15,7 @@
 //! - [`state`]: the global state and its one lock;
 //! - [`context`], [`name`], [`registry`]: the tree of named contexts;
 //! - [`membership`]: which process is in which context;
+//! - [`index`]: the same, read by the hooks without a lock (RCU);
 //! - [`isolation`]: what a process may see, signal, trace and name in a
 //!   syscall, and what machine-wide state a member may not change;
 //! - [`kill`], [`wait`], [`listing`]: what the commands do;
@@ -43,6 +44,7 @@ mod context;
 mod device;
 mod events;
 mod hooks;
+mod index;
 mod ioctl_arg;
 mod isolation;
 mod kill;

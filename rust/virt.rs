@@ -218,9 +218,10 @@ fn viewer(inner: &Inner) -> Option<&Arc<Context>> {
 }
 
 /// The ftrace callbacks' decision: does the caller see `view` virtualized?
-/// Takes the state lock; allocates and frees nothing.
+/// Takes the state lock only for a member (a process of the root: one
+/// lookup in the index); allocates and frees nothing.
 pub(crate) fn decide(st: &State, view: View) -> bool {
-    if st.nr_members.load(Relaxed) == 0 {
+    if st.nr_members.load(Relaxed) == 0 || !st.is_member(task::current_key()) {
         return false;
     }
     let inner = st.lock.lock();

@@ -307,9 +307,14 @@ run_prog "event reader: records, cursors, POLLIN, overflow, subtree view" $B/evr
 
 # ------------------------------------------------------ the final record
 
+# The workload holds until it has been seen (/tmp/w.go): a poll whose period
+# (a vctx process under TCG on a loaded host) outlasts a ~1 s workload would
+# otherwise never see it running.
+rm -f /tmp/w.go
 vctx create /w
-vctx exec /w -- sh -c "$B/forkn 5 >/dev/null; $B/burn 300 exit >/dev/null; sleep 0.5" &
-check "a workload runs in /w" until_ok 50 nprocs_ge /w 1
+vctx exec /w -- sh -c "while [ ! -e /tmp/w.go ]; do sleep 0.1; done; $B/forkn 5 >/dev/null; $B/burn 300 exit >/dev/null; sleep 0.5" &
+check "a workload runs in /w" until_ok 300 nprocs_ge /w 1
+touch /tmp/w.go
 check "vctx wait /w prints the final record" sh -c 'vctx --json wait --timeout 60s /w >/tmp/w.json'
 check_ge "final record: forks >= 7 (sh ran forkn, burn and sleep; forkn forked 5)" "$(jin totals forks </tmp/w.json)" 7
 check_eq "final record: exits = forks + 1 (everyone, and the first process)" \
@@ -327,11 +332,19 @@ check_out "vctx wait text: the record's lines" '^  [0-9]+ forks, [0-9]+ execs, [
 cleanup /w
 
 # Ephemeral: the record comes back although the context is then destroyed.
-vctx exec --new / -- sh -c "sleep 1; $B/forkn 3 >/dev/null; sleep 0.2" &
+# The workload holds until /tmp/e.go, made 3 s after the name is read: the
+# wait must have found the context before it empties, and the lookups before
+# it (vctx ls twice) take longer than the workload's own second on a loaded
+# host.
+rm -f /tmp/e.go
+vctx exec --new / -- sh -c "while [ ! -e /tmp/e.go ]; do sleep 0.1; done; $B/forkn 3 >/dev/null; sleep 0.2" &
 EP=$!
-check "an ephemeral context appears" until_ok 50 sh -c "vctx ls | grep -q '^unnamed'"
+check "an ephemeral context appears" until_ok 300 sh -c "vctx ls | grep -q '^unnamed'"
 E=/$(vctx ls | sed -n 's/^\(unnamed[0-9]*\) .*/\1/p' | head -n 1)
+(sleep 3; touch /tmp/e.go) &
+GO=$!
 check "vctx wait $E returns its final record" sh -c "vctx --json wait --timeout 60s $E >/tmp/we.json"
+wait $GO 2>/dev/null
 check_ge "ephemeral final record: forks >= 3" "$(jin totals forks </tmp/we.json)" 3
 check_eq "ephemeral final record: exits = forks + 1" \
 	"$(jin totals exits </tmp/we.json)" "$(( $(jin totals forks </tmp/we.json) + 1 ))"

@@ -9,7 +9,7 @@
 //!   context has members; every mask holds the capability; the check is
 //!   not against the initial user namespace, not in task context, or the
 //!   credentials lack the capability anyway (the kernel refuses then).
-//!   Only then is the state lock taken to find the caller's context.
+//!   Only then is the caller's context looked up (no lock: `crate::index`).
 //! - `security_bprm_committing_creds(bprm)`: an exec by a member has its
 //!   new credentials trimmed to the mask before they are committed, so a
 //!   setuid-root or file-capability binary gains nothing beyond it.
@@ -78,7 +78,7 @@ ftrace_callback! {
         let call = unsafe { Call::new(fregs) };
         let bprm = call.arg(0) as *const bindings::linux_binprm;
         let key = task::current_key();
-        let mask = caps::mask_of(&st.lock.lock(), key);
+        let mask = caps::live_mask_of(st, key);
         if let Some(mask) = mask {
             // SAFETY: `bprm` is the exec's valid binprm, whose `cred` is
             // the private, not yet committed new credentials.

@@ -36,7 +36,7 @@ ftrace_callback! {
             return;
         }
         let key = task::current_key();
-        if st.lock.lock().members.get(&key).is_none() {
+        if !st.is_member(key) {
             return;
         }
         // SAFETY: this invocation's registers.

@@ -98,4 +98,19 @@ void vctx_sampler_stop(void);
 void vctx_cpuview_redirect(struct ftrace_regs *fregs, unsigned int which);
 u32 vctx_cpuview_count(void);
 
+/* shim_index.c: the membership index (rust/index.rs). */
+struct vctx_index;
+struct vctx_index *vctx_index_new(void);
+void vctx_index_destroy(struct vctx_index *ix);
+const void *vctx_index_lookup(struct vctx_index *ix, unsigned long key, bool *exited);
+void *vctx_index_entry_alloc(bool atomic);
+void vctx_index_entry_free(void *entry);
+void vctx_index_set(struct vctx_index *ix, unsigned long key, const void *ctx,
+		    bool exited, void *entry);
+void vctx_index_clear(struct vctx_index *ix);
+void vctx_index_barrier(void);
+void vctx_smp_mb(void);
+/* rust/index.rs: drops a context reference the index held. */
+void vctx_ctx_put(const void *ctx);
+
 #endif
