@@ -13,16 +13,18 @@ use crate::accounting;
 use crate::context::Context;
 use crate::events::Who;
 use crate::index::Spare;
-
-extern "C" {
-    fn vctx_smp_mb();
-}
 use crate::limits;
 use crate::pending;
 use crate::registry;
 use crate::state::{self, Inner, Member, State};
 use crate::task::{self, GroupKey, PidRef, TaskRef};
 use crate::usage::{Raw, Usage};
+
+extern "C" {
+    /// A full memory barrier (`smp_mb()`, in the shim): enter's publish
+    /// before its recheck of `signal->live`.
+    fn vctx_smp_mb();
+}
 
 /// Brings the index entry of `key` in line with the tables: its member's
 /// context, else its zombie's, else none (`crate::index`). Called by every
