@@ -53,7 +53,7 @@ check_fail "... a name that is no context name" "not a valid guest name" vctx gu
 check_fail "... a relative root" 'not an absolute path' vctx guest create g2 --root rel
 check_fail "... a missing root" 'no such directory' vctx guest create g2 --root /nonexistent
 check_fail "... a bad limit" 'limits:' vctx guest create g2 --root "$G" --limit bogus=1
-check_fail "... an unknown network mode" "net 'veth': not one of none, host" vctx guest create g2 --root "$G" --net veth
+check_fail "... an unknown network mode" "^vctx: --net bogus: unknown mode 'bogus'" vctx guest create g2 --root "$G" --net bogus
 check "... none of them wrote a configuration" [ ! -e /tmp/g-etc/guests/g2.toml ]
 printf 'version = 1\nroot = "%s"\ncolour = "red"\n' "$G" >/tmp/g-etc/guests/bad.toml
 check_fail "a configuration with an unknown key: one line naming it" 'unknown field `colour`' vctx guest start bad
@@ -115,6 +115,102 @@ check_out "... its console was logged" 'rcS: web1 booting' cat /tmp/g-run/logs/g
 check_eq "the host's mounts are as before" "$(wc -l </proc/mounts)" "$MOUNTS0"
 check_eq "the host's name is as before" "$(hostname)" "$HOST"
 check "the host's processes are as before (no guest process left)" [ "$(ls -d /proc/[0-9]* | wc -l)" -le "$((NPROC0 + 2))" ]
+
+# ------------------------------------------------------------ network: veth
+
+# The page over TCP from the host (busybox nc: the host's busybox wget
+# crashes on a refused connection, where the host has glibc's NSS libraries).
+fetch() { printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 "$1" 80 2>/dev/null; }
+fetch_has() { fetch "$1" | grep -q "hello from guest $2"; }
+# Interface names in the namespace of the caller (ip -o link: "2: eth0@if3: ...").
+links() { ip -o link | sed 's/^[0-9]*: \([^:@]*\).*/\1/' | sort | tr '\n' ' '; }
+LINKS0=$(links) ADDRS0=$(ip -o addr | sort) ROUTES0=$(ip route | sort)
+NR=/tmp/nroot
+mk_guest "$NR" n1
+
+check_fail "--net: a bridge that does not exist" '^vctx: n9: --net veth:br9: bridge br9: no such interface on the host' \
+	vctx guest create n9 --root "$NR" --net veth:br9
+check_fail "... an address that does not parse" "^vctx: ip=10.77.0.300/24: '10.77.0.300' is not an IP address\$" \
+	vctx guest create n9 --root "$NR" --net veth,ip=10.77.0.300/24
+check_fail "... a prefix > 32" "^vctx: ip=10.77.0.2/33: prefix length '33' is not 0 to 32\$" \
+	vctx guest create n9 --root "$NR" --net veth,ip=10.77.0.2/33
+check_fail "... a gateway outside its network" 'gw=10.9.0.1 is not another address in ip=10.77.0.2/24' \
+	vctx guest create n9 --root "$NR" --net veth,ip=10.77.0.2/24,gw=10.9.0.1
+check_fail "... a mode that does not exist" "^vctx: --net bogus: unknown mode" vctx guest create n9 --root "$NR" --net bogus
+check "... no configuration written" [ ! -e /tmp/g-etc/guests/n9.toml ]
+check_eq "... no interface made" "$(links)" "$LINKS0"
+
+check_out "guest create --net veth (routed: an address for the host end)" '^n1: created' \
+	vctx guest create n1 --root "$NR" --net veth,ip=10.77.0.2/24,gw=10.77.0.1,host=10.77.0.1/24
+check_out "... stored in its configuration" '^net = "veth,ip=10.77.0.2/24,gw=10.77.0.1,host=10.77.0.1/24"$' cat /tmp/g-etc/guests/n1.toml
+check_out "guest start: running" '^n1: running' vctx guest start n1
+check_out "... the host end vx-n1 is up with the host= address" 'inet 10.77.0.1/24' ip addr show dev vx-n1
+check_out "... a veth" 'DEVTYPE=veth|INTERFACE=vx-n1' cat /sys/class/net/vx-n1/uevent
+check "... the host has no eth0" [ ! -e /sys/class/net/eth0 ]
+check "the host fetches the guest's page over the veth" until_ok 300 fetch_has 10.77.0.2 n1
+check_out "... its content" 'hello from guest n1' fetch 10.77.0.2
+check_eq "inside: only lo and eth0 (no host interface can be named)" "$(vctx guest enter n1 sh -c "ip -o link | sed 's/^[0-9]*: \([^:@]*\).*/\1/' | sort | tr '\n' ' '")" "eth0 lo "
+check_eq "... its own sysfs shows the same" "$(vctx guest enter n1 ls /sys/class/net | sort | tr '\n' ' ')" "eth0 lo "
+check_out "... eth0 has its address" 'inet 10.77.0.2/24' vctx guest enter n1 ip addr show dev eth0
+check_out "... the default route via gw" '^default via 10.77.0.1 dev eth0' vctx guest enter n1 ip route
+check_out "... lo is up" 'UP' vctx guest enter n1 ip link show dev lo
+check_out "guest status: the interface and address" 'inside +eth0 up, 10\.77\.0\.2/24' vctx guest status n1
+check_out "... the host end" 'host end +vx-n1 up, 10\.77\.0\.1/24' vctx guest status n1
+check_out "... in JSON too" '"name": "eth0"' vctx --json guest status n1
+# Root inside holds NET_ADMIN over its own network namespace (its user
+# namespace owns it: the kernel's rule, the mask bounds the initial one
+# only), and no handle on any other.
+check "root inside (its user namespace): configures its own eth0" vctx guest enter n1 ip addr add 10.77.0.99/24 dev eth0
+check "... 'ip link set eth0 netns 1' (its own init's) leaves it inside" sh -c \
+	'vctx guest enter n1 ip link set eth0 netns 1; vctx guest enter n1 ip link show dev eth0'
+check "... the host still has no eth0" [ ! -e /sys/class/net/eth0 ]
+check_out "... it cannot reach a host interface" 'No such device|find device' \
+	sh -c '! vctx guest enter n1 ip link set vx-n1 down 2>&1'
+check_out "... the host end is untouched" ',UP' ip link show dev vx-n1
+
+# Reboot: a new network namespace, so a new pair, page served again.
+P1=$(vctx --json guest status n1 | sed -n 's/.*"init_pid": \([0-9]*\).*/\1/p')
+vctx guest enter n1 reboot >/dev/null 2>&1
+n1_back() {
+	p=$(vctx --json guest status n1 | sed -n 's/.*"init_pid": \([0-9]*\).*/\1/p')
+	[ -n "$p" ] && [ "$p" != "$P1" ] && fetch_has 10.77.0.2 n1
+}
+check "reboot inside: a new pair, the page fetchable again" until_ok 400 n1_back
+check_out "guest stop" '^n1: stopped' vctx guest stop n1 --timeout 20s
+check "... the host end is gone" [ ! -e /sys/class/net/vx-n1 ]
+
+# A bridge: the host end a port of it, the page over an address on it.
+ip link add br0 type bridge && ip addr add 10.78.0.1/24 dev br0 && ip link set br0 up
+LINKS1=$(links)
+mk_guest /tmp/nroot2 n2
+check_out "guest create --net veth:br0 (no user namespace: root is the host's uid 0 under the mask)" '^n2: created' \
+	vctx guest create n2 --root /tmp/nroot2 --ns uts,ipc,pid,net,mnt --net veth:br0,ip=10.78.0.2/24,gw=10.78.0.1
+check_out "guest start" '^n2: running' vctx guest start n2
+check_out "... the host end is a port of br0" '^INTERFACE=br0$' cat /sys/class/net/vx-n2/master/uevent
+check "... the page over br0's network" until_ok 300 fetch_has 10.78.0.2 n2
+check_out "guest status: the bridge" 'host end +vx-n2 up, port of br0' vctx guest status n2
+check_out "root inside (default mask, no NET_ADMIN): cannot change its eth0" 'Operation not permitted' \
+	sh -c '! vctx guest enter n2 ip addr add 10.78.0.9/24 dev eth0 2>&1'
+check_out "... nor move it" 'Operation not permitted' sh -c '! vctx guest enter n2 ip link set eth0 netns 1 2>&1'
+check_out "... nor touch the bridge (not in its namespace)" 'No such device|find device' \
+	sh -c '! vctx guest enter n2 ip link set br0 down 2>&1'
+check_out "... br0 is still up" 'UP' ip link show dev br0
+check_out "guest stop" '^n2: stopped' vctx guest stop n2 --timeout 20s
+check "... the port is gone from br0" [ ! -e /sys/class/net/vx-n2 ]
+check_eq "... the host's interfaces are as before it" "$(links)" "$LINKS1"
+
+# A bridge that went away between create and start: one line, nothing made.
+ip link add brtmp type bridge
+vctx guest create n3 --root /tmp/nroot2 --net veth:brtmp >/dev/null
+ip link del brtmp
+check_fail "start: a bridge gone since create is refused" '^vctx: n3: net veth:brtmp: bridge brtmp: no such interface on the host' \
+	vctx guest start n3
+check_fail "... no context made" 'no such context' vctx info /n3
+ip link del br0
+check_eq "the host's interfaces are as before" "$(links)" "$LINKS0"
+check_eq "... its addresses" "$(ip -o addr | sort)" "$ADDRS0"
+check_eq "... its routes" "$(ip route | sort)" "$ROUTES0"
+for n in n1 n2 n3; do vctx guest destroy "$n" >/dev/null; done
 
 # ------------------------------------------------------------ autostart, destroy
 

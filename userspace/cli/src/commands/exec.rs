@@ -13,6 +13,7 @@ use crate::spec::capspec;
 use crate::spec::paths::{join, normalize};
 use crate::sys::cgroup;
 use crate::sys::execfail::ExecFailed;
+use crate::sys::handshake;
 use crate::sys::nsjoin::{self, Launch, NsRequest};
 use crate::sys::rootfs::{self, RootSetup};
 
@@ -50,6 +51,11 @@ pub struct Args {
     /// 'vctx create --caps'; default: 'default')
     #[arg(long, value_name = "LIST", value_parser = capspec::parse_list)]
     pub caps: Option<u64>,
+    /// For a guest's supervisor: once the namespaces are made, say so on
+    /// this socket and wait for its go before starting CMD
+    /// (`crate::sys::handshake`)
+    #[arg(long, value_name = "FD", hide = true)]
+    pub sync_fd: Option<i32>,
     /// The context to run in (with --new: the parent of the new context)
     pub path: String,
     /// The command and its arguments (put them after --)
@@ -76,6 +82,7 @@ impl Args {
             no_ns,
             root: None,
             caps: None,
+            sync_fd: None,
             path: path.to_owned(),
             command: vec![shell],
         }
@@ -136,6 +143,14 @@ pub fn run(mut args: Args) -> anyhow::Result<()> {
                 prepared.skip(nix::libc::CLONE_NEWCGROUP);
             }
             nsjoin::setup(&device, &path, prepared, &ns)
+        })
+        .and_then(|launch| {
+            // The supervisor sets up what lives in the namespaces (the
+            // guest's network) before anything runs in them.
+            if let Some(fd) = args.sync_fd {
+                handshake::child(fd)?;
+            }
+            Ok(launch)
         })
         .and_then(|launch| match launch {
             Launch::Child { .. } => Ok(launch),

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::spec::netspec::NetSpec;
+
 /// The schema version this tool reads and writes.
 pub const VERSION: u32 = 1;
 
@@ -34,8 +36,9 @@ pub struct Config {
     /// Its limits, as for `vctx limit` (KEY=VALUE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<String>,
-    /// Its network: "none" (a network namespace with only lo) or "host"
-    /// (the host's).
+    /// Its network: "none" (a network namespace with only lo), "host"
+    /// (the host's) or "veth[:BRIDGE][,ip=ADDR/PREFIX][,gw=ADDR]
+    /// [,host=ADDR/PREFIX]" (a veth pair, `crate::spec::netspec`).
     #[serde(default = "default_net")]
     pub net: String,
     /// Started by `vctx guest start --all` (and the systemd unit at boot).
@@ -147,9 +150,14 @@ impl Config {
         for l in &self.limits {
             crate::spec::limitspec::parse(l).map_err(|e| anyhow::anyhow!("limits: {e}"))?;
         }
-        match self.net.as_str() {
-            "none" | "host" => {}
-            other => bail!("net '{other}': not one of none, host"),
+        let net = self.net_spec()?;
+        if net.own_namespace() && !self.namespaces.iter().any(|n| n == "net") {
+            if let NetSpec::Veth(_) = net {
+                bail!(
+                    "net '{}': a veth network needs the 'net' namespace",
+                    self.net
+                );
+            }
         }
         if let Some(s) = &self.stop_signal {
             crate::spec::signal::parse(s).map_err(|e| anyhow::anyhow!("stop_signal: {e}"))?;
@@ -162,6 +170,12 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// Its network, parsed (`check` has refused what does not parse).
+    pub fn net_spec(&self) -> anyhow::Result<NetSpec> {
+        NetSpec::parse(&self.net)
+            .map_err(|e| anyhow::anyhow!("net: {}", e.trim_start_matches("--net ")))
     }
 
     /// Reads guest `name`'s configuration.
@@ -323,6 +337,30 @@ mod tests {
         let e =
             Config::parse("version = 1\nroot = \"/x\"\nnamespaces = [\"uts\"]\n", "t").unwrap_err();
         assert!(format!("{e:#}").contains("needs 'pid'"));
+        let e = Config::parse(
+            "version = 1\nroot = \"/x\"\nnet = \"veth,ip=10.0.0.1/40\"\n",
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("net: ip=10.0.0.1/40: prefix length"),
+            "{e:#}"
+        );
+        let e = Config::parse(
+            "version = 1\nroot = \"/x\"\nnet = \"veth\"\nnamespaces = [\"pid\", \"mnt\"]\n",
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("needs the 'net' namespace"),
+            "{e:#}"
+        );
+        let c = Config::parse(
+            "version = 1\nroot = \"/x\"\nnet = \"veth:br0,ip=10.0.0.2/24\"\n",
+            "t",
+        )
+        .unwrap();
+        assert!(matches!(c.net_spec().unwrap(), NetSpec::Veth(_)));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //!
 //! - [`config`]: the TOML schema (`/etc/vctx/guests/NAME.toml`);
 //! - [`state`]: the run-time state (`/run/vctx/guests/NAME/`);
-//! - [`supervise`]: the process that boots a guest and restarts it.
+//! - [`supervise`]: the process that boots a guest and restarts it;
+//! - [`network`]: its network (lo, a veth pair), set up for each boot.
 
 pub mod config;
+pub mod network;
 pub mod state;
 pub mod supervise;
 
@@ -21,6 +23,7 @@ use nix::unistd::Pid;
 use serde::Serialize;
 use vctx_lib::{Device, Errno};
 
+use crate::spec::netspec::NetSpec;
 use config::Config;
 use supervise::context;
 
@@ -31,6 +34,7 @@ pub fn create(a: &CreateArgs) -> anyhow::Result<()> {
     if file.exists() {
         bail!("{}: the guest exists already ({})", a.name, file.display());
     }
+    let net = NetSpec::parse(&a.net).map_err(anyhow::Error::msg)?;
     let init: Vec<String> = match &a.init {
         Some(cmd) => cmd.split_whitespace().map(String::from).collect(),
         None => vec!["/sbin/init".to_owned()],
@@ -47,7 +51,7 @@ pub fn create(a: &CreateArgs) -> anyhow::Result<()> {
         },
         caps: a.caps.clone(),
         limits: a.limits.clone(),
-        net: a.net.clone(),
+        net: net.to_string(),
         autostart: a.autostart,
         stop_signal: a.stop_signal.clone(),
         stop_timeout: "30s".to_owned(),
@@ -56,6 +60,7 @@ pub fn create(a: &CreateArgs) -> anyhow::Result<()> {
     cfg.check().with_context(|| a.name.clone())?;
     let init0 = std::ffi::OsString::from(&cfg.init[0]);
     crate::sys::rootfs::check(&cfg.root, &init0)?;
+    network::precheck(&a.name, &net).with_context(|| format!("{}: --net {net}", a.name))?;
     cfg.save(&a.name)?;
     println!("{}: created ({})", a.name, file.display());
     Ok(())
@@ -70,6 +75,8 @@ pub fn start(name: &str) -> anyhow::Result<()> {
     }
     crate::sys::rootfs::check(&cfg.root, std::ffi::OsStr::new(&cfg.init[0]))
         .with_context(|| name.to_owned())?;
+    network::precheck(name, &cfg.net_spec()?)
+        .with_context(|| format!("{name}: net {}", cfg.net))?;
     let device = Device::open()?;
     if let Ok(pids) = device.pids(&context(name), true) {
         if !pids.is_empty() {
@@ -205,6 +212,11 @@ pub fn stop(name: &str, timeout: Option<Duration>) -> anyhow::Result<()> {
             bail!("{name}: still running after SIGKILL (supervisor pid {sup})");
         }
     }
+    // The supervisor took the guest's veth pair down after its init ended;
+    // one it could not (killed itself) goes here.
+    if let Err(e) = network::teardown(name, &cfg.net_spec()?) {
+        eprintln!("vctx: {name}: {e:#}");
+    }
     let rec = state::read(name);
     println!(
         "{name}: stopped ({}{})",
@@ -260,6 +272,7 @@ struct StatusDoc {
     rss_bytes: Option<u64>,
     last_end: Option<String>,
     autostart: bool,
+    net: network::NetStatus,
 }
 
 fn status_doc(name: &str) -> anyhow::Result<StatusDoc> {
@@ -276,6 +289,12 @@ fn status_doc(name: &str) -> anyhow::Result<StatusDoc> {
         (Some(d), Some(_)) => supervise::init_pid(d, &path),
         _ => None,
     };
+    let net = network::status(
+        device.as_ref().filter(|_| sup.is_some()),
+        name,
+        &path,
+        &cfg.net_spec()?,
+    );
     Ok(StatusDoc {
         format_version: 1,
         name: name.to_owned(),
@@ -290,6 +309,7 @@ fn status_doc(name: &str) -> anyhow::Result<StatusDoc> {
         rss_bytes: stat.as_ref().map(|s| s.subtree.rss_bytes),
         last_end: rec.get("end").cloned(),
         autostart: cfg.autostart,
+        net,
     })
 }
 
@@ -317,6 +337,24 @@ pub fn status(name: &str, json: bool) -> anyhow::Result<()> {
     }
     if let Some(b) = d.boots {
         out.push_str(&format!("  boots       {b}\n"));
+    }
+    out.push_str(&format!("  network     {}\n", d.net.mode));
+    for (side, st) in [("host end", &d.net.host), ("inside", &d.net.guest)] {
+        if let Some(i) = st {
+            out.push_str(&format!(
+                "  {side:<11} {} {}{}{}\n",
+                i.name,
+                if i.up { "up" } else { "down" },
+                i.bridge
+                    .as_ref()
+                    .map_or(String::new(), |b| format!(", port of {b}")),
+                if i.addresses.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", i.addresses.join(" "))
+                }
+            ));
+        }
     }
     if let Some(e) = &d.last_end {
         out.push_str(&format!("  last end    {e}\n"));
@@ -369,6 +407,11 @@ pub fn destroy(name: &str) -> anyhow::Result<()> {
             Err(e) => bail!("{name}: its context cannot go: {e}"),
         }
     }
+    if let Ok(cfg) = Config::load(name) {
+        if let Ok(spec) = cfg.net_spec() {
+            let _ = network::teardown(name, &spec);
+        }
+    }
     let file = config::file(name);
     std::fs::remove_file(&file).with_context(|| file.display().to_string())?;
     let _ = std::fs::remove_dir_all(state::dir(name));
@@ -412,8 +455,11 @@ pub struct CreateArgs {
     /// Its init command line (default: /sbin/init)
     #[arg(long, value_name = "CMD")]
     pub init: Option<String>,
-    /// Its network: none (a network namespace of its own with lo only) or
-    /// host (the host's)
+    /// Its network: none (a network namespace of its own with lo only),
+    /// host (the host's), or veth[:BRIDGE][,ip=ADDR/PREFIX][,gw=ADDR]
+    /// [,host=ADDR/PREFIX]: a veth pair, eth0 inside with that address and
+    /// default route, the host end vx-NAME a port of BRIDGE (which must
+    /// exist) or, routed, with the address host=
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub net: String,
     /// The signal stop sends its init (default: by the init: USR2 for

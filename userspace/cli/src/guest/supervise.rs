@@ -16,14 +16,17 @@
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::os::unix::process::ExitStatusExt;
+use std::os::fd::AsRawFd;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 use vctx_lib::{CreateOptions, Device, Errno};
 
 use super::config::Config;
-use super::state;
+use super::{network, state};
+use crate::spec::netspec::NetSpec;
+use crate::sys::handshake;
 
 /// The environment a guest's init (and `guest enter`) starts with.
 pub const ENV: [(&str, &str); 4] = [
@@ -169,25 +172,75 @@ pub fn make_context(device: &Device, name: &str, cfg: &Config) -> anyhow::Result
     Ok(())
 }
 
-/// One boot of the guest: returns how it ended.
+/// One boot of the guest: returns how it ended. Its network (a veth
+/// pair) is taken down again whichever way it ends.
 fn boot(name: &str, cfg: &Config, boots: u32, log: &std::path::Path) -> anyhow::Result<End> {
+    let spec = cfg.net_spec()?;
+    let ended = boot_once(name, cfg, &spec, boots, log);
+    if let Err(e) = network::teardown(name, &spec) {
+        note(log, &format!("taking its network down: {e:#}"));
+    }
+    ended
+}
+
+fn boot_once(
+    name: &str,
+    cfg: &Config,
+    spec: &NetSpec,
+    boots: u32,
+    log: &std::path::Path,
+) -> anyhow::Result<End> {
     let device = Device::open()?;
     let path = context(name);
+    network::precheck(name, spec)?;
     make_context(&device, name, cfg)?;
     let console = OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .with_context(|| log.display().to_string())?;
-    let mut child = Command::new("/proc/self/exe")
-        .args(exec_args(name, cfg))
+    // With a network namespace of its own, its exec waits (after making
+    // the namespaces) until the network in it is set up.
+    let sync = if spec.own_namespace() {
+        Some(handshake::pair()?)
+    } else {
+        None
+    };
+    let mut args = exec_args(name, cfg);
+    let mut cmd = Command::new("/proc/self/exe");
+    if let Some((_, fd)) = &sync {
+        let raw = fd.as_raw_fd();
+        args.insert(1, format!("--sync-fd={raw}"));
+        // SAFETY: one fcntl(2) in the child, async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || handshake::inheritable(raw));
+        }
+    }
+    let spawned = cmd
+        .args(&args)
         .env_clear()
         .envs(ENV)
         .stdin(Stdio::null())
         .stdout(console.try_clone()?)
         .stderr(console)
-        .spawn()
-        .context("starting vctx exec")?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = device.destroy(&path);
+            return Err(e).context("starting vctx exec");
+        }
+    };
+    if let Some((parent, fd)) = sync {
+        drop(fd);
+        if let Err(e) = set_up_network(parent, &device, name, &path, spec) {
+            // Its exec sees the handshake closed and ends without starting
+            // the init; nothing of the network is left (setup undoes).
+            let _ = child.wait();
+            let _ = device.destroy(&path);
+            return Err(e.context("its network"));
+        }
+    }
     let mut rec = BTreeMap::new();
     rec.insert("status".to_owned(), "running".to_owned());
     rec.insert("started_at".to_owned(), state::now().to_string());
@@ -197,11 +250,6 @@ fn boot(name: &str, cfg: &Config, boots: u32, log: &std::path::Path) -> anyhow::
     for _ in 0..100 {
         if let Some(pid) = init_pid(&device, &path) {
             rec.insert("init_pid".to_owned(), pid.to_string());
-            if cfg.net != "host" && cfg.namespaces.iter().any(|n| n == "net") {
-                if let Err(e) = loopback_up(pid) {
-                    note(log, &format!("cannot bring up lo: {e:#}"));
-                }
-            }
             break;
         }
         if child.try_wait()?.is_some() {
@@ -231,6 +279,25 @@ fn boot(name: &str, cfg: &Config, boots: u32, log: &std::path::Path) -> anyhow::
     }))
 }
 
+/// Waits for the guest's exec to make its namespaces, sets up its network
+/// in them and lets it go on. The handshake is closed when this returns,
+/// so on failure the exec ends without starting the init.
+fn set_up_network(
+    mut parent: handshake::Parent,
+    device: &Device,
+    name: &str,
+    path: &str,
+    spec: &NetSpec,
+) -> anyhow::Result<()> {
+    if !parent.wait_ready(std::time::Duration::from_secs(30))? {
+        // Its exec ended before making the namespaces: its error is in the
+        // console log, its exit status is the boot's end.
+        return Ok(());
+    }
+    network::setup(device, name, path, spec)?;
+    parent.go()
+}
+
 /// The host pid of the PID 1 of the guest in `path`, if it runs.
 pub fn init_pid(device: &Device, path: &str) -> Option<i32> {
     device.pids(path, false).ok()?.iter().find_map(|p| {
@@ -239,51 +306,4 @@ pub fn init_pid(device: &Device, path: &str) -> Option<i32> {
         let ids: Vec<&str> = line["NSpid:".len()..].split_whitespace().collect();
         (ids.len() > 1 && ids.last() == Some(&"1")).then_some(p.pid)
     })
-}
-
-/// Brings up the loopback device of the network namespace of process
-/// `pid` (a guest's own namespace starts with lo down, and its root has no
-/// NET_ADMIN with the default mask). In a thread of its own: setns(2) of a
-/// network namespace moves only the calling thread.
-pub fn loopback_up(pid: i32) -> anyhow::Result<()> {
-    let ns = std::fs::File::open(format!("/proc/{pid}/ns/net")).context("its network namespace")?;
-    std::thread::spawn(move || -> anyhow::Result<()> {
-        nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET)
-            .map_err(|e| anyhow::anyhow!("setns: {}", e.desc()))?;
-        // SAFETY: socket(2) with constant arguments; the result is checked.
-        let fd = unsafe {
-            nix::libc::socket(
-                nix::libc::AF_INET,
-                nix::libc::SOCK_DGRAM | nix::libc::SOCK_CLOEXEC,
-                0,
-            )
-        };
-        if fd < 0 {
-            bail!("socket: {}", std::io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is the socket just opened, owned from here on.
-        let sock = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-        let raw = std::os::fd::AsRawFd::as_raw_fd(&sock);
-        // SAFETY: an all-zero ifreq is valid (a name and a union of plain
-        // integers).
-        let mut req: nix::libc::ifreq = unsafe { std::mem::zeroed() };
-        for (d, s) in req.ifr_name.iter_mut().zip(b"lo") {
-            *d = *s as nix::libc::c_char;
-        }
-        // SAFETY: SIOCGIFFLAGS and SIOCSIFFLAGS read and write the ifreq
-        // `req` points to, which lives across both calls; the union member
-        // used is ifru_flags, the one these requests use.
-        unsafe {
-            if nix::libc::ioctl(raw, nix::libc::SIOCGIFFLAGS as _, &mut req) < 0 {
-                bail!("lo: {}", std::io::Error::last_os_error());
-            }
-            req.ifr_ifru.ifru_flags |= nix::libc::IFF_UP as i16;
-            if nix::libc::ioctl(raw, nix::libc::SIOCSIFFLAGS as _, &req) < 0 {
-                bail!("lo up: {}", std::io::Error::last_os_error());
-            }
-        }
-        Ok(())
-    })
-    .join()
-    .map_err(|_| anyhow::anyhow!("the loopback thread panicked"))?
 }
