@@ -191,5 +191,29 @@ check "after rmmod, a former member sees the host's uptime ($a vs $(up))" holds 
 t=$(tail -n 1 /tmp/after.out | cut -d' ' -f4)
 check "after rmmod, a former member sees the host's task count (${t#*/})" holds '$1 > 20' "${t#*/}"
 check "insmod again" insmod /lib/modules/vctx.ko
+
+# The meminfo and sysinfo replacements read the rss, which allocates and may
+# sleep: they hold a module reference meanwhile, so rmmod is refused
+# (EAGAIN) and retried, never freeing text a reader sleeps in.
+vctx create /mr && vctx limit /mr rss=64M >/dev/null
+for i in 1 2; do
+	vctx exec /mr -- sh -c "while :; do sed -n 's/^MemTotal: *//p' /proc/meminfo >/tmp/mr.$i.new
+		mv /tmp/mr.$i.new /tmp/mr.$i; $B/sysinfo >/dev/null; done" \
+		</dev/null >/dev/null 2>&1 &
+	eval "mr$i=\$!"
+done
+until_ok 100 nprocs_ge /mr 2
+tries=0
+until rmmod vctx 2>/dev/null; do
+	tries=$((tries + 1))
+	[ $tries -lt 200 ] || break
+	sleep 0.05
+done
+check "rmmod while members read meminfo and sysinfo under an rss limit ($tries refused)" \
+	sh -c '[ ! -d /sys/module/vctx ]'
+sleep 1
+check_eq "... and a former member's reading is then the host's MemTotal" "$(cat /tmp/mr.1)" "$hm"
+kill "$mr1" "$mr2" 2>/dev/null; wait "$mr1" "$mr2" 2>/dev/null
+check "insmod once more" insmod /lib/modules/vctx.ko
 kill "$idle" 2>/dev/null
 t_end

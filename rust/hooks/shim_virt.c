@@ -172,18 +172,36 @@ static noinline notrace int vctx_loadavg_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * A replacement runs module text reached from an ftrace callback. rmmod
+ * waits (RCU-tasks) for a task preempted there, but not for one that
+ * sleeps: a replacement takes the module reference before anything that
+ * can sleep and does only non-sleeping work without it (the module is
+ * going). With it held, rmmod is refused (EAGAIN) until it is put; the
+ * instructions after module_put() run preemptible only, which RCU-tasks
+ * waits for.
+ */
+static notrace bool vctx_hold(void)
+{
+	return try_module_get(THIS_MODULE);
+}
+
 /* ---- /proc/meminfo ---- */
 
 struct vctx_mem {
 	unsigned long total, free, available;	/* pages */
 };
 
-/* The context's memory: its rss limit, less its rss; else the host's. */
-static notrace void vctx_mem_of(struct vctx_mem *mem)
+/*
+ * The context's memory: its rss limit, less its rss; else the host's.
+ * Reading the rss allocates (GFP_KERNEL) and so may sleep: only with the
+ * module reference @held (see vctx_hold()); without it, the host's.
+ */
+static notrace void vctx_mem_of(struct vctx_mem *mem, bool held)
 {
 	u64 total, used;
 
-	if (vctx_virt_mem(&total, &used)) {
+	if (held && vctx_virt_mem(&total, &used)) {
 		mem->total = total >> PAGE_SHIFT;
 		mem->free = (total - min(used, total)) >> PAGE_SHIFT;
 		mem->available = mem->free;
@@ -206,8 +224,9 @@ static notrace void vctx_show_kb(struct seq_file *m, const char *s, unsigned lon
 static noinline notrace int vctx_meminfo_show(struct seq_file *m, void *v)
 {
 	struct vctx_mem mem;
+	bool held = vctx_hold();
 
-	vctx_mem_of(&mem);
+	vctx_mem_of(&mem, held);
 	vctx_show_kb(m, "MemTotal:       ", mem.total);
 	vctx_show_kb(m, "MemFree:        ", mem.free);
 	vctx_show_kb(m, "MemAvailable:   ", mem.available);
@@ -218,12 +237,15 @@ static noinline notrace int vctx_meminfo_show(struct seq_file *m, void *v)
 	vctx_show_kb(m, "SwapFree:       ", 0);
 	vctx_show_kb(m, "Shmem:          ", 0);
 	vctx_show_kb(m, "SReclaimable:   ", 0);
+	if (held)
+		module_put(THIS_MODULE);
 	return 0;
 }
 
 /* ---- sysinfo(2) ---- */
 
-static notrace void vctx_sysinfo_fill(struct sysinfo *info)
+/* @held: the module reference is held, so the rss may be read (it sleeps). */
+static notrace void vctx_sysinfo_fill(struct sysinfo *info, bool held)
 {
 	u64 now = ktime_get_boottime_ns(), created = 0, up, avg[3] = { 0, 0, 0 };
 	u32 running = 0, threads = 0;
@@ -242,7 +264,7 @@ static notrace void vctx_sysinfo_fill(struct sysinfo *info)
 		info->loads[i] = avg[i] << (SI_LOAD_SHIFT - FSHIFT);
 	info->procs = threads;
 	/* In bytes (mem_unit 1), as do_sysinfo() does when it fits. */
-	if (vctx_virt_mem(&mem_total, &mem_used)) {
+	if (held && vctx_virt_mem(&mem_total, &mem_used)) {
 		info->totalram = mem_total;
 		info->freeram = mem_total - min(mem_used, mem_total);
 	} else {
@@ -262,19 +284,19 @@ static notrace void vctx_sysinfo_fill(struct sysinfo *info)
  * syscall wrapper is the narrowest hookable point; the user pointer is the
  * first syscall argument, regs->di.
  *
- * The module reference covers a task sleeping in copy_to_user() (a page
- * fault) during rmmod: RCU-tasks does not wait for sleeping tasks. Until
- * it is taken, the task can only be preempted, which RCU-tasks does wait
- * for; without it (the module is going), the copy must not sleep.
+ * The module reference (vctx_hold()) covers the rss reading and a task
+ * sleeping in copy_to_user() (a page fault) during rmmod; without it (the
+ * module is going), the host's memory and a copy that must not sleep.
  */
 static noinline notrace long vctx_sys_sysinfo(const struct pt_regs *regs)
 {
 	struct sysinfo __user *uinfo = (struct sysinfo __user *)regs->di;
 	struct sysinfo info;
+	bool held = vctx_hold();
 	long ret = 0;
 
-	vctx_sysinfo_fill(&info);
-	if (try_module_get(THIS_MODULE)) {
+	vctx_sysinfo_fill(&info, held);
+	if (held) {
 		if (copy_to_user(uinfo, &info, sizeof(info)))
 			ret = -EFAULT;
 		module_put(THIS_MODULE);
