@@ -36,6 +36,9 @@ run_prog "from /a, every call on a host pid: ESRCH" vctx exec /a -- $B/barrier_p
 check_eq "the host process is unchanged (nice, limits, affinity, policy, ioprio, group)" \
 	"$($B/barrier_probe state "$host")" "$before"
 run_prog "from /a, every call on a free pid: ESRCH" vctx exec /a -- $B/barrier_probe absent "$free"
+run_prog "from /a, through a pidfd to a host process opened before entering: signals and the rest refused" \
+	$B/barrier_probe hold "$host" vctx exec /a -- $B/barrier_probe held "$host"
+check "... the host process survived SIGKILL by its pidfd" kill -0 "$host"
 run_prog "from /a, the same calls on its own child work" vctx exec /a -- $B/barrier_probe subtree
 run_prog "from /a/b, every call on a pid of the parent context: ESRCH" \
 	sh -c "vctx exec /a -- sleep 1000 & p=\$!; sleep 0.3; vctx exec /a/b -- $B/barrier_probe absent \$p; r=\$?; kill \$p; exit \$r"
@@ -81,6 +84,9 @@ run_prog "--ns pid,mnt: a host pid number is absent" \
 	vctx exec --ns pid,mnt /ns -- $B/barrier_probe absent "$host"
 run_prog "--ns pid,mnt: calls on its own child work" vctx exec /ns -- $B/barrier_probe subtree
 run_prog "--ns pid,mnt: an exited, unreaped child stays" vctx exec /ns -- $B/barrier_probe zombie
+run_prog "--ns pid,mnt: through a pidfd held from before entering, a host process is refused" \
+	$B/barrier_probe hold "$host" vctx exec /ns -- $B/barrier_probe held "$host"
+check "... the host process survived" kill -0 "$host"
 
 # /proc/loadavg's last pid inside a pid namespace is in its numbering: the
 # shell, PID 1, was the namespace's last (and only) fork; the host's vctx

@@ -19,9 +19,17 @@
  *   barrier_probe zombie       an exited, unreaped child is still there:
  *                              kill, pidfd_open, getpgid, /proc, pidfd_getfd
  *                              (ESRCH: it has no files), waitpid
+ *   barrier_probe hold PID CMD...
+ *                              opens a pidfd to PID (here, before any
+ *                              context), keeps it open across exec and runs
+ *                              CMD with its number in $PROBE_PIDFD
+ *   barrier_probe held PID     through that inherited pidfd, from inside a
+ *                              context: signals (pidfd_send_signal with each
+ *                              scope, rt_sigqueueinfo), pidfd_getfd and
+ *                              process_madvise on the outside PID refused
  *
- * absent, subtree and zombie print a KTAP subtest; exit status 1 if a
- * check failed.
+ * absent, subtree, zombie and held print a KTAP subtest; exit status 1 if
+ * a check failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -433,6 +441,70 @@ static int zombie(void)
 	return ktap_end();
 }
 
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD (1UL << 0)
+#define PIDFD_SIGNAL_THREAD_GROUP (1UL << 1)
+#define PIDFD_SIGNAL_PROCESS_GROUP (1UL << 2)
+#endif
+
+static int hold(pid_t pid, char **cmd)
+{
+	char num[24];
+	long fd = sys_pidfd_open(pid);
+
+	if (fd < 0 || fcntl(fd, F_SETFD, 0)) {
+		perror("barrier_probe hold: pidfd_open");
+		return 2;
+	}
+	snprintf(num, sizeof(num), "%ld", fd);
+	setenv("PROBE_PIDFD", num, 1);
+	execvp(cmd[0], cmd);
+	perror("barrier_probe hold: exec");
+	return 2;
+}
+
+/*
+ * A pidfd does not make an outside process reachable: each call that
+ * takes one ends where the same call by pid does (kill_pid_info_type and
+ * security_task_kill for signals, security_ptrace_access_check for the
+ * rest). The suite checks afterwards that PID is alive and unchanged.
+ */
+static int held(pid_t pid)
+{
+	const char *env = getenv("PROBE_PIDFD");
+	struct iovec iov = { page, sizeof(page) };
+	siginfo_t si;
+	int fd;
+
+	ktap_begin("through a pidfd held from before the context, an outside process");
+	if (!env) {
+		fprintf(stderr, "barrier_probe held: no $PROBE_PIDFD (run under hold)\n");
+		return 2;
+	}
+	fd = atoi(env);
+	EXPECT(fcntl(fd, F_GETFD) >= 0, "the pidfd is open in the context");
+	EXPECT_ERRNO(ESRCH, syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0), "pidfd_send_signal(0): ESRCH");
+	EXPECT_ERRNO(ESRCH, syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0),
+		     "pidfd_send_signal(SIGKILL): ESRCH");
+	EXPECT_ERRNO(ESRCH, syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, PIDFD_SIGNAL_THREAD),
+		     "pidfd_send_signal(SIGKILL, THREAD): ESRCH");
+	EXPECT_ERRNO(ESRCH, syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, PIDFD_SIGNAL_THREAD_GROUP),
+		     "pidfd_send_signal(SIGKILL, THREAD_GROUP): ESRCH");
+	/* kill_pgrp_info: the group's tasks outside are skipped (kill(-pgrp)). */
+	syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, PIDFD_SIGNAL_PROCESS_GROUP);
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGKILL;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	EXPECT_ERRNO(ESRCH, syscall(SYS_pidfd_send_signal, fd, SIGKILL, &si, 0),
+		     "pidfd_send_signal(SIGKILL, SI_QUEUE info): ESRCH");
+	EXPECT_ERRNO(ESRCH, syscall(SYS_rt_sigqueueinfo, pid, SIGKILL, &si), "rt_sigqueueinfo(SIGKILL): ESRCH");
+	EXPECT(syscall(SYS_pidfd_getfd, fd, 0, 0) < 0, "pidfd_getfd: refused");
+	EXPECT(syscall(SYS_process_madvise, fd, &iov, 1, MADV_COLD, 0) < 0, "process_madvise: refused");
+	EXPECT_ERRNO(ESRCH, kill(pid, 0), "kill(pid, 0): ESRCH");
+	return ktap_end();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "absent"))
@@ -447,6 +519,11 @@ int main(int argc, char **argv)
 		return prio();
 	if (argc == 2 && !strcmp(argv[1], "zombie"))
 		return zombie();
-	fprintf(stderr, "usage: barrier_probe absent PID | subtree | state PID | pgrp | prio | zombie\n");
+	if (argc >= 4 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), argv + 3);
+	if (argc == 3 && !strcmp(argv[1], "held"))
+		return held(atoi(argv[2]));
+	fprintf(stderr, "usage: barrier_probe absent PID | subtree | state PID | pgrp | prio | zombie |\n"
+			"       hold PID CMD... | held PID\n");
 	return 2;
 }
