@@ -84,6 +84,11 @@ check "... its own /proc/uptime (${up}s, the host's ${hup}s)" [ "$up" -lt "$hup"
 until_ok 50 sh -c 'vctx guest enter g1 wget -qO- http://127.0.0.1/ | grep -q hello'
 check_out "... httpd serves its page (inside, over its own lo)" 'hello from guest g1' vctx guest enter g1 wget -qO- http://127.0.0.1/
 check_out "... syslogd runs" 'syslogd' vctx guest enter g1 ps -o comm
+check_out "... its /dev/console is a terminal" '^console: tty$' \
+	vctx guest enter g1 sh -c 'exec 3>/dev/console; [ -t 3 ] && echo "console: tty"'
+vctx guest enter g1 sh -c 'echo "console line from pid $$" >/dev/console'
+check "... what is written to it lands in the console log" \
+	until_ok 50 grep -q '^console line from pid' /tmp/g-run/logs/g1.log
 check_out "... the limit applied" 'nproc' vctx limit /g1
 check_out "guest status: running, its init, processes" 'g1: running' vctx guest status g1
 check_out "guest list" '^g1 +running' vctx guest list

@@ -62,7 +62,7 @@ fn default_init() -> Vec<String> {
 }
 
 pub fn default_namespaces() -> Vec<String> {
-    ["uts", "ipc", "pid", "net", "mnt", "user"]
+    ["uts", "ipc", "pid", "net", "mnt", "user", "cgroup"]
         .map(String::from)
         .into()
 }
@@ -239,7 +239,8 @@ impl Config {
         }
         match init_kind(&self.root, &self.init[0]) {
             InitKind::Busybox => nix::libc::SIGUSR2 as u32,
-            InitKind::Systemd => (nix::libc::SIGRTMIN() + 4) as u32,
+            // Power-off (RTMIN+5 would be reboot).
+            InitKind::Systemd => crate::spec::signal::RTMIN + 4,
             InitKind::Other => nix::libc::SIGTERM as u32,
         }
     }

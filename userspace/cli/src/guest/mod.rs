@@ -8,6 +8,7 @@
 //! - [`network`]: its network (lo, a veth pair), set up for each boot.
 
 pub mod config;
+pub mod console;
 pub mod network;
 pub mod state;
 pub mod supervise;
@@ -18,8 +19,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 use serde::Serialize;
 use vctx_lib::{Device, Errno};
 
@@ -183,8 +182,15 @@ pub fn stop(name: &str, timeout: Option<Duration>) -> anyhow::Result<()> {
     let sig = cfg.stop_signal();
     match supervise::init_pid(&device, &path) {
         Some(init) => {
-            let s = Signal::try_from(sig as i32).context("stop signal")?;
-            let _ = kill(Pid::from_raw(init), s);
+            // The raw number: nix's Signal has no realtime signals
+            // (systemd's RTMIN+4).
+            // SAFETY: kill(2) with plain integers; no memory is involved.
+            if unsafe { nix::libc::kill(init, sig as i32) } != 0 {
+                let e = Errno::last();
+                if e != Errno::ESRCH {
+                    bail!("{name}: sending its init signal {sig}: {}", e.desc());
+                }
+            }
         }
         None => {
             let _ = device.kill(&path, sig, None);
@@ -443,7 +449,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME")]
     pub hostname: Option<String>,
     /// Its namespaces (pid and mnt are required; default
-    /// uts,ipc,pid,net,mnt,user)
+    /// uts,ipc,pid,net,mnt,user,cgroup)
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub ns: Vec<String>,
     /// Its capability mask, as for 'vctx create --caps'

@@ -24,6 +24,7 @@ use anyhow::{Context as _, bail};
 use vctx_lib::{CreateOptions, Device, Errno};
 
 use super::config::Config;
+use super::console::Console;
 use super::{network, state};
 use crate::spec::netspec::NetSpec;
 use crate::sys::handshake;
@@ -144,6 +145,8 @@ pub fn make_context(device: &Device, name: &str, cfg: &Config) -> anyhow::Result
         Err(e) if e.errno() == Some(Errno::ENOENT) => {}
         Err(e) => bail!("{path}: the guest's context is in use ({e})"),
     }
+    // The cgroups the last boot's init made below its own.
+    crate::sys::cgroup::remove_dir(&path);
     device.create(
         &path,
         CreateOptions {
@@ -151,7 +154,16 @@ pub fn make_context(device: &Device, name: &str, cfg: &Config) -> anyhow::Result
             ..Default::default()
         },
     )?;
-    if !cfg.limits.is_empty() {
+    if cfg.limits.is_empty() {
+        // A cgroup of its own all the same, where the host has cgroup2: its
+        // init (systemd) manages the subtree below it.
+        if crate::sys::cgroup::mount_point().is_some() {
+            if let Err(e) = crate::sys::cgroup::ensure_bound(device, &path) {
+                destroy(device, &path);
+                return Err(e.context("its cgroup"));
+            }
+        }
+    } else {
         let out = Command::new("/proc/self/exe")
             .arg("limit")
             .arg(&path)
@@ -160,7 +172,7 @@ pub fn make_context(device: &Device, name: &str, cfg: &Config) -> anyhow::Result
             .output()
             .context("running vctx limit")?;
         if !out.status.success() {
-            let _ = device.destroy(&path);
+            destroy(device, &path);
             bail!(
                 "limits: {}",
                 String::from_utf8_lossy(&out.stderr)
@@ -170,6 +182,13 @@ pub fn make_context(device: &Device, name: &str, cfg: &Config) -> anyhow::Result
         }
     }
     Ok(())
+}
+
+/// Destroys the guest's context and removes its cgroup directory (with
+/// what its init made below it).
+fn destroy(device: &Device, path: &str) {
+    let _ = device.destroy(path);
+    crate::sys::cgroup::remove_dir(path);
 }
 
 /// One boot of the guest: returns how it ended. Its network (a veth
@@ -194,11 +213,13 @@ fn boot_once(
     let path = context(name);
     network::precheck(name, spec)?;
     make_context(&device, name, cfg)?;
-    let console = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .with_context(|| log.display().to_string())?;
+    let console = match Console::open(log) {
+        Ok(c) => c,
+        Err(e) => {
+            destroy(&device, &path);
+            return Err(e);
+        }
+    };
     // With a network namespace of its own, its exec waits (after making
     // the namespaces) until the network in it is set up.
     let sync = if spec.own_namespace() {
@@ -220,24 +241,26 @@ fn boot_once(
         .args(&args)
         .env_clear()
         .envs(ENV)
-        .stdin(Stdio::null())
-        .stdout(console.try_clone()?)
-        .stderr(console)
+        .stdin(console.stdio()?)
+        .stdout(console.stdio()?)
+        .stderr(console.stdio()?)
         .spawn();
     let mut child = match spawned {
         Ok(c) => c,
         Err(e) => {
-            let _ = device.destroy(&path);
+            destroy(&device, &path);
             return Err(e).context("starting vctx exec");
         }
     };
+
     if let Some((parent, fd)) = sync {
         drop(fd);
         if let Err(e) = set_up_network(parent, &device, name, &path, spec) {
             // Its exec sees the handshake closed and ends without starting
             // the init; nothing of the network is left (setup undoes).
             let _ = child.wait();
-            let _ = device.destroy(&path);
+            console.finish();
+            destroy(&device, &path);
             return Err(e.context("its network"));
         }
     }
@@ -259,23 +282,26 @@ fn boot_once(
     }
     state::write(name, &rec)?;
     let status = child.wait().context("waiting for the guest")?;
+    console.finish();
     // The module's reason, if it ended the context for a reboot(2).
     let reason = device
         .wait(&path, Some(std::time::Duration::from_secs(5)))
         .map_or(0, |w| w.reason);
-    let _ = device.destroy(&path);
+    destroy(&device, &path);
     let code = status.code().unwrap_or(128 + status.signal().unwrap_or(0));
     let hup = 128 + nix::libc::SIGHUP;
     if code == hup || reason == vctx_lib::abi::VCTX_EVENT_REBOOT {
         return Ok(End::Reboot);
     }
-    Ok(End::Stopped(match code {
-        c if c == 128 + nix::libc::SIGINT => "halt or power-off requested".to_owned(),
-        c if c > 128 => format!(
-            "init killed by {}",
-            nix::sys::signal::Signal::try_from(c - 128).map_or("a signal", |s| s.as_str())
-        ),
-        c => format!("init exited with status {c}"),
+    // vctx exec says 128+N for an init killed by signal N; 255 (systemd's
+    // EXIT_EXCEPTION in a container) is no signal.
+    let signal = (code > 128)
+        .then(|| nix::sys::signal::Signal::try_from(code - 128).ok())
+        .flatten();
+    Ok(End::Stopped(match (code, signal) {
+        (c, _) if c == 128 + nix::libc::SIGINT => "halt or power-off requested".to_owned(),
+        (_, Some(s)) => format!("init killed by {}", s.as_str()),
+        (c, None) => format!("init exited with status {c}"),
     }))
 }
 

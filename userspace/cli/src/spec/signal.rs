@@ -8,6 +8,11 @@ use nix::sys::signal::Signal;
 /// The highest signal number the module accepts (VCTX_IOC_KILL: 0..64).
 const MAX_SIGNAL: u32 = 64;
 
+/// SIGRTMIN as glibc programs (systemd, kill(1)) number it: the kernel's
+/// 32 and 33 are glibc's own. musl's SIGRTMIN() says 35, which would make
+/// RTMIN+4 (systemd's power-off) its RTMIN+5 (reboot).
+pub const RTMIN: u32 = 34;
+
 /// Old names nix knows only by their other name.
 const ALIASES: &[(&str, &str)] = &[("IOT", "ABRT"), ("CLD", "CHLD"), ("POLL", "IO")];
 
@@ -25,6 +30,9 @@ pub fn parse(text: &str) -> Result<u32, String> {
     }
     let upper = s.to_ascii_uppercase();
     let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if let Some(n) = realtime(name) {
+        return n;
+    }
     let name = ALIASES
         .iter()
         .find(|(alias, _)| *alias == name)
@@ -40,9 +48,45 @@ pub fn parse(text: &str) -> Result<u32, String> {
         })
 }
 
+/// RTMIN, RTMIN+N, RTMAX, RTMAX-N (None: not a realtime signal's name).
+fn realtime(name: &str) -> Option<Result<u32, String>> {
+    let (base, rest, add) = if let Some(r) = name.strip_prefix("RTMIN") {
+        (RTMIN, r, true)
+    } else if let Some(r) = name.strip_prefix("RTMAX") {
+        (MAX_SIGNAL, r, false)
+    } else {
+        return None;
+    };
+    let off = match rest {
+        "" => Some(0),
+        r if add => r.strip_prefix('+').and_then(|n| n.parse::<u32>().ok()),
+        r => r.strip_prefix('-').and_then(|n| n.parse::<u32>().ok()),
+    };
+    let n = off.and_then(|o| if add { base.checked_add(o) } else { base.checked_sub(o) });
+    Some(match n {
+        Some(n) if (RTMIN..=MAX_SIGNAL).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "signal '{name}' out of range (RTMIN+0 to RTMIN+{}, RTMAX-N)",
+            MAX_SIGNAL - RTMIN
+        )),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn realtime_names() {
+        assert_eq!(parse("RTMIN+4"), Ok(38));
+        assert_eq!(parse("SIGRTMIN+4"), Ok(38));
+        assert_eq!(parse("rtmin"), Ok(34));
+        assert_eq!(parse("RTMAX"), Ok(64));
+        assert_eq!(parse("RTMAX-1"), Ok(63));
+        assert!(parse("RTMIN+31").is_err());
+        assert!(parse("RTMIN-1").is_err());
+        assert!(parse("RTMINX").is_err());
+    }
 
     #[test]
     fn names() {

@@ -360,15 +360,30 @@ pub fn own_namespace(device: &Device, path: &str) -> anyhow::Result<bool> {
 }
 
 /// After `vctx destroy PATH`: removes the directory of its cgroup (if it
-/// has one and it is empty). Only that one: a parent directory is its
-/// parent context's, which outlives it.
+/// has one and no process is left in it), with the cgroups its members
+/// made below it (a guest's systemd makes init.scope, system.slice, ...),
+/// deepest first. Only that one: a parent directory is its parent
+/// context's, which outlives it.
 pub fn remove_dir(path: &str) {
     let Some(mount) = mount_point() else { return };
     let top = root(&mount);
     let dir = dir_for(&top, path);
     if dir != top && dir.starts_with(&top) {
-        let _ = fs::remove_dir(&dir);
+        remove_tree(&dir);
     }
+}
+
+/// rmdir(2)s the cgroup `dir` after every cgroup below it; one still in
+/// use (a process in it) stays, and so do its ancestors.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_tree(&e.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(dir);
 }
 
 #[cfg(test)]

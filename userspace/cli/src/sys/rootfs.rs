@@ -111,6 +111,9 @@ pub struct RootSetup {
     pub mount_proc: bool,
     /// The terminal to show as /dev/console (the caller's, if stdin is one).
     console: Option<PathBuf>,
+    /// The caller's cgroup namespace: one the process is in by the time it
+    /// enters the root is its own, mounted at /sys/fs/cgroup.
+    caller_cgroup_ns: Option<PathBuf>,
 }
 
 impl RootSetup {
@@ -123,6 +126,7 @@ impl RootSetup {
             root,
             mount_proc: true,
             console,
+            caller_cgroup_ns: std::fs::read_link("/proc/self/ns/cgroup").ok(),
         }
     }
 
@@ -194,12 +198,43 @@ impl RootSetup {
                 ),
             )?;
         }
+        self.mount_cgroup()?;
         self.make_dev()?;
         step("chdir", chdir(&self.root))?;
         step("pivot_root", pivot_root(".", "."))?;
         step("detaching the old root", umount2(".", MntFlags::MNT_DETACH))?;
         step("chdir /", chdir("/"))?;
         Ok(())
+    }
+
+    /// In a cgroup namespace of its own (the context's cgroup at its root:
+    /// `Documentation/cgroups.rst`), a cgroup2 mount at /sys/fs/cgroup, as
+    /// `systemd-nspawn` gives a container: systemd will not boot without
+    /// one, and a guest's root may not mount it itself unless its user
+    /// namespace owns the cgroup namespace. Left out where the kernel
+    /// refuses it (EPERM: a cgroup namespace made before the user
+    /// namespace, owned by the host's); the hooks hold either way.
+    fn mount_cgroup(&self) -> anyhow::Result<()> {
+        let now = std::fs::read_link("/proc/self/ns/cgroup").ok();
+        if now.is_none() || now == self.caller_cgroup_ns {
+            return Ok(());
+        }
+        let none: Option<&str> = None;
+        let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+        match mount(
+            Some("cgroup2"),
+            &self.at("sys/fs/cgroup"),
+            Some("cgroup2"),
+            nosuid,
+            none,
+        ) {
+            Ok(()) | Err(Errno::EPERM) => Ok(()),
+            Err(e) => bail!(
+                "--root {}: mounting /sys/fs/cgroup: {}",
+                self.root.display(),
+                e.desc()
+            ),
+        }
     }
 
     /// The minimal /dev: a small tmpfs, the host's harmless nodes bound in,
