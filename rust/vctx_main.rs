@@ -35,39 +35,19 @@
 
 use kernel::prelude::*;
 
-mod accounting;
-mod caps;
+// The layers, lowest first: each uses only itself and the ones above
+// this line of it (tools/check-layers enforces the order).
+mod abi;
+mod kern;
+mod model;
+mod acct;
+mod ns;
 mod cgroup;
-mod cgroup_ioctl;
-mod chardev;
-mod context;
-mod device;
-mod events;
-mod hooks;
-mod index;
-mod ioctl_arg;
-mod isolation;
-mod kill;
-mod layout;
-mod limits;
-mod listing;
-mod membership;
-mod name;
-mod namespaces;
-mod ns_ioctl;
-mod pending;
-mod reader;
-mod reboot;
-mod registry;
-mod sampler;
-mod seal;
-mod snapshot;
-mod state;
-mod task;
-mod uapi;
-mod usage;
 mod virt;
-mod wait;
+mod policy;
+mod lifecycle;
+mod dev;
+mod hooks;
 
 module! {
     type: VctxModule,
@@ -78,7 +58,7 @@ module! {
 }
 
 /// The state, published to the hooks for as long as it lives.
-struct Published(Pin<KBox<state::State>>);
+struct Published(Pin<KBox<model::state::State>>);
 
 impl Drop for Published {
     fn drop(&mut self) {
@@ -92,10 +72,10 @@ impl Drop for Published {
 #[pin_data]
 struct VctxModule {
     #[pin]
-    dev: chardev::Registration,
+    dev: dev::device::Registration,
     #[pin]
     hooks: hooks::Hooks,
-    sampler: sampler::Sampler,
+    sampler: virt::sampler::Sampler,
     state: Published,
 }
 
@@ -103,15 +83,15 @@ impl kernel::InPlaceModule for VctxModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             state: {
-                layout::check()?;
-                let st = KBox::pin_init(state::State::new(events::Ring::new()?), GFP_KERNEL)?;
+                abi::layout::check()?;
+                let st = KBox::pin_init(model::state::State::new(model::events::Ring::new()?), GFP_KERNEL)?;
                 st.init_root()?;
                 st.publish();
                 Published(st)
             },
-            sampler: sampler::Sampler::start()?,
+            sampler: virt::sampler::Sampler::start()?,
             hooks <- hooks::Hooks::register(),
-            dev <- chardev::Registration::register(module),
+            dev <- dev::device::Registration::register(module),
         })
     }
 }

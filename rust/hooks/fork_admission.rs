@@ -14,7 +14,7 @@
 use kernel::{bindings, ffi::c_ulong, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{cgroup, membership, state, task};
+use crate::{cgroup::binding, lifecycle, model::state, kern::task};
 
 ftrace_callback! {
     /// `security_task_alloc(task, clone_flags)`: -EAGAIN during a kill.
@@ -29,8 +29,8 @@ ftrace_callback! {
         let child = call.arg(0);
         // SAFETY: arg 0 is the task being created, valid for the call.
         let worker = unsafe { task::is_worker(child as *mut bindings::task_struct) };
-        let into_cgroup = call.arg(1) as u64 & cgroup::CLONE_INTO_CGROUP != 0;
-        if let Err(e) = membership::admit_fork(st, child, process, !worker, into_cgroup) {
+        let into_cgroup = call.arg(1) as u64 & binding::CLONE_INTO_CGROUP != 0;
+        if let Err(e) = lifecycle::admit_fork(st, child, process, !worker, into_cgroup) {
             call.fail(e);
         }
     }

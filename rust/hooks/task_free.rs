@@ -11,7 +11,7 @@
 use kernel::prelude::*;
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{pending, state, task};
+use crate::{model::pending, model::state, kern::task};
 
 ftrace_callback! {
     /// `security_task_free(task)`: drop `task`'s reservation, if any.

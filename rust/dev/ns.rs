@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The ioctls of issue 7, one small method each, dispatched by
+//! [`crate::dev::dispatch`]: `SET_FLAGS`, `SEAL`, `NS_SET`, `NS_GET`, `NS_OPEN`.
+//! Same shape as the others: read once, validate the copy, work, write once.
+
+use kernel::prelude::*;
+
+use crate::dev::command::{lookup, require_admin, view};
+use crate::abi::ioctl_arg::Arg;
+use crate::dev::open_file::Reader;
+use crate::ns::namespaces::{self, COUNT};
+use crate::policy::seal;
+use crate::model::state::State;
+use crate::abi::uapi::*;
+
+/// `VCTX_IOC_SET_FLAGS`. Needs CAP_SYS_ADMIN; the seal rules of [`seal`].
+pub(crate) fn set_flags(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_set_flags = arg.read()?;
+    if req.flags != 0
+        || req.__pad != 0
+        || req.ctx_flags != 0
+        || (req.set | req.clear) & !VCTX_CTX_SETTABLE != 0
+        || req.set & req.clear != 0
+    {
+        return Err(EINVAL);
+    }
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    req.ctx_flags = seal::set_flags(st, &view, &ctx, req.set, req.clear)?;
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_SEAL`. Needs CAP_SYS_ADMIN.
+pub(crate) fn seal(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_seal = arg.read()?;
+    if req.flags != 0 || req.id != 0 {
+        return Err(EINVAL);
+    }
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    seal::seal(st, &ctx)?;
+    req.id = ctx.id;
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_NS_SET`. Needs CAP_SYS_ADMIN, of the caller or of whoever
+/// opened the file (`Reader::opened_by_admin`); EPERM from inside the context
+/// if it is sealed.
+pub(crate) fn ns_set(st: &State, reader: &Reader, arg: &Arg) -> Result<isize> {
+    let req: vctx_ns_set = arg.read()?;
+    if req.flags != 0 || req.__pad != 0 || req.mask == 0 || req.mask & !VCTX_NS_ALL != 0 {
+        return Err(EINVAL);
+    }
+    if (0..COUNT).any(|t| req.mask & (1 << t) == 0 && req.fds[t] != 0) {
+        return Err(EINVAL);
+    }
+    if !(crate::kern::task::capable_admin() || reader.opened_by_admin()) {
+        return Err(EPERM);
+    }
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    seal::check_frozen(&st.lock.lock(), &view, &ctx)?;
+    namespaces::set(st, &ctx, req.mask, &req.fds)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_NS_GET`. Unprivileged within the caller's subtree.
+pub(crate) fn ns_get(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_ns_get = arg.read()?;
+    if req.flags != 0
+        || req.own != 0
+        || req.mask != 0
+        || req.ino.iter().any(|&v| v != 0)
+        || req.holder.iter().any(|&v| v != 0)
+    {
+        return Err(EINVAL);
+    }
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    namespaces::get(&st.lock.lock(), &ctx, &view, &mut req);
+    arg.write(&req)?;
+    Ok(0)
+}
+
+/// `VCTX_IOC_NS_OPEN`. Needs CAP_SYS_ADMIN.
+pub(crate) fn ns_open(st: &State, arg: &Arg) -> Result<isize> {
+    let mut req: vctx_ns_open = arg.read()?;
+    if req.flags != 0 || req.type_ >= VCTX_NS_COUNT || req.fd != 0 || req.ino != 0 {
+        return Err(EINVAL);
+    }
+    require_admin()?;
+    let view = view(st)?;
+    let ctx = lookup(st, &view, &req.path)?;
+    let (fd, ino) = namespaces::open(st, &ctx, &view, req.type_ as usize)?;
+    req.fd = fd as i32;
+    req.ino = ino;
+    // The fd is installed: if the answer cannot be written the caller
+    // leaks one close-on-exec descriptor, as with any fd-returning call.
+    arg.write(&req)?;
+    Ok(0)
+}

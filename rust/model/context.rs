@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A context: one node of the tree, with its immutable identity and the
+//! mutable state the global lock protects.
+
+use kernel::{
+    alloc::KBox,
+    rbtree::RBTree,
+    sync::{
+        atomic::{Acquire, Atomic, Release},
+        Arc, LockedBy,
+    },
+};
+
+use crate::acct::accounting::Acct;
+use crate::abi::name::Name;
+use crate::model::state::Inner;
+use crate::abi::uapi::VCTX_CTX_EPHEMERAL;
+
+/// A context. Shared (`Arc`) by its parent's child list, its member
+/// processes, its children (as their parent) and any ioctl or waiter that
+/// holds it; it outlives its place in the tree until the last of those.
+pub(crate) struct Context {
+    /// Unique while the module is loaded, never reused; 0 is the root.
+    pub(crate) id: u64,
+    /// `None` only for the root.
+    pub(crate) parent: Option<Arc<Context>>,
+    /// 0 for the root.
+    pub(crate) depth: u32,
+    /// CLOCK_BOOTTIME at creation, in ns.
+    pub(crate) created_ns: u64,
+    /// Everything that changes, under the global lock.
+    pub(crate) st: LockedBy<CtxState, Inner>,
+    /// Copies of `st.flags` and `st.caps` for readers without the lock
+    /// (the hooks, through `crate::model::index`): written under the lock right
+    /// after the field they copy.
+    pub(crate) live: Live,
+}
+
+/// What lock-free readers of a context read ([`Context::live`]).
+pub(crate) struct Live {
+    flags: Atomic<u32>,
+    caps: Atomic<u64>,
+}
+
+impl Live {
+    /// For a new context with `flags` and every capability.
+    pub(crate) fn new(flags: u32) -> Self {
+        Self { flags: Atomic::new(flags), caps: Atomic::new(crate::policy::caps::ALL) }
+    }
+
+    /// The flags (`VCTX_CTX_*`).
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags.load(Acquire)
+    }
+
+    /// The capability mask.
+    pub(crate) fn caps(&self) -> u64 {
+        self.caps.load(Acquire)
+    }
+}
+
+/// The mutable state of a context (protected by [`crate::model::state::State::lock`]).
+pub(crate) struct CtxState {
+    pub(crate) name: Name,
+    /// Children by name (so listings come out sorted).
+    pub(crate) children: RBTree<Name, Arc<Context>>,
+    /// `VCTX_CTX_*` flags that userspace sets.
+    pub(crate) flags: u32,
+    /// False once destroyed (unlinked from the tree).
+    pub(crate) linked: bool,
+    /// Kills in progress on this context (each covers the subtree).
+    pub(crate) killing: u32,
+    /// The signal of the latest kill in progress, sent at birth to any
+    /// process that forks into the subtree while it runs.
+    pub(crate) kill_sig: u32,
+    /// Member processes of this context itself.
+    pub(crate) processes: u32,
+    /// Member processes of this context and all its descendants.
+    pub(crate) subtree_processes: u32,
+    /// Processes that ever joined (by fork or enter), this context only.
+    pub(crate) total_processes: u64,
+    /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
+    /// members (or never had any).
+    pub(crate) emptied_ns: u64,
+    /// Counters and limits (`accounting.rs`, `limits.rs`).
+    pub(crate) acct: Acct,
+    /// Namespaces it holds (`crate::ns::namespaces`), if any.
+    pub(crate) ns: Option<KBox<crate::ns::namespaces::NsSet>>,
+    /// The subtree's load average and latest pid (`virt.rs`).
+    pub(crate) load: crate::virt::views::Load,
+    /// The capability mask (`caps.rs`): within the parent's.
+    pub(crate) caps: u64,
+    /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `reboot.rs`),
+    /// 0 if not by reboot(2); cleared when a process joins it again.
+    pub(crate) end_reason: u32,
+    /// The cgroup it is bound to (`crate::cgroup::binding`), if any.
+    pub(crate) cgroup: Option<crate::cgroup::binding::CgroupRef>,
+}
+
+impl CtxState {
+    /// The state of a new context called `name`.
+    pub(crate) fn new(name: Name, flags: u32) -> Self {
+        Self {
+            name,
+            children: RBTree::new(),
+            flags,
+            linked: false,
+            killing: 0,
+            kill_sig: 0,
+            processes: 0,
+            subtree_processes: 0,
+            total_processes: 0,
+            emptied_ns: 0,
+            acct: Acct::new(),
+            ns: None,
+            load: Default::default(),
+            caps: crate::policy::caps::ALL,
+            end_reason: 0,
+            cgroup: None,
+        }
+    }
+
+    /// Whether it goes away by itself when it empties.
+    pub(crate) fn ephemeral(&self) -> bool {
+        self.flags & VCTX_CTX_EPHEMERAL != 0
+    }
+}
+
+impl Context {
+    /// Whether `self` is `other` or one of its descendants.
+    pub(crate) fn is_within(&self, other: &Context) -> bool {
+        let mut c = self;
+        loop {
+            if c.id == other.id {
+                return true;
+            }
+            if c.depth <= other.depth {
+                return false;
+            }
+            match &c.parent {
+                Some(p) => c = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// Sets the flags (`VCTX_CTX_*`), with the state lock held (`inner`).
+    pub(crate) fn set_flags(&self, inner: &mut Inner, flags: u32) {
+        self.st.access_mut(inner).flags = flags;
+        self.live.flags.store(flags, Release);
+    }
+
+    /// Sets the capability mask, with the state lock held (`inner`).
+    pub(crate) fn set_caps(&self, inner: &mut Inner, caps: u64) {
+        self.st.access_mut(inner).caps = caps;
+        self.live.caps.store(caps, Release);
+    }
+
+    /// Iterates over `self` and its ancestors up to the root.
+    pub(crate) fn ancestors_and_self(&self) -> impl Iterator<Item = &Context> {
+        core::iter::successors(Some(self), |c| c.parent.as_deref())
+    }
+}
