@@ -5,3 +5,4 @@
 
 pub(crate) mod task;
 pub(crate) mod usage;
+pub(crate) mod cgroup_ref;

@@ -219,7 +219,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     };
     let mut removed;
     let mut reaped = None;
-    let mut released = crate::ns::namespaces::Released::default();
+    let mut released = crate::model::ns_set::Released::default();
     let emptied;
     let mut replaced = None;
     {
@@ -257,7 +257,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
         emptied = account_leave(&mut inner, &removed.ctx, state::now_ns(), true);
         if emptied {
             reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
-            crate::ns::namespaces::release_emptied(&mut inner, &removed.ctx, &mut released);
+            crate::model::ns_set::release_emptied(&mut inner, &removed.ctx, &mut released);
         }
     }
     if emptied {
@@ -351,15 +351,7 @@ pub(crate) fn on_exec(state: &State) {
         Some(m) => m.ctx.clone(),
         None => return,
     };
-    accounting::bump(&mut inner, &ctx, |a| &mut a.execs);
-}
-
-/// The context of the process whose group key is `key` (the root if none).
-pub(crate) fn context_of(inner: &Inner, key: GroupKey) -> Result<Arc<Context>> {
-    match inner.members.get(&key) {
-        Some(m) => Ok(m.ctx.clone()),
-        None => Ok(inner.root()?.clone()),
-    }
+    crate::model::counters::bump(&mut inner, &ctx, |a| &mut a.execs);
 }
 
 /// `VCTX_IOC_ENTER`: moves the process of `target` into `to`, which must be
@@ -373,7 +365,7 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     let old;
     {
         let mut inner = state.lock.lock();
-        let from = context_of(&inner, key)?;
+        let from = crate::model::members::context_of(&inner, key)?;
         if !from.is_within(view) {
             return Err(ESRCH);
         }
@@ -451,20 +443,4 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     }
     drop(old);
     Ok(())
-}
-
-/// Appends to `out` (within its capacity) a reference to every member
-/// process in `ctx`'s subtree that is not in `skip`; returns how many did
-/// not fit.
-pub(crate) fn collect(inner: &Inner, ctx: &Context, skip: &[PidRef], out: &mut KVec<PidRef>) -> usize {
-    let mut missed = 0;
-    for m in inner.members.values() {
-        if !m.ctx.is_within(ctx) || skip.iter().any(|p| p.same(&m.pid)) {
-            continue;
-        }
-        if out.push_within_capacity(m.pid.clone_ref()).is_err() {
-            missed += 1;
-        }
-    }
-    missed
 }

@@ -12,3 +12,7 @@ pub(crate) mod index;
 pub(crate) mod pending;
 pub(crate) mod events;
 pub(crate) mod registry;
+pub(crate) mod counters;
+pub(crate) mod ns_set;
+pub(crate) mod load;
+pub(crate) mod members;

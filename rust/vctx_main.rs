@@ -80,7 +80,7 @@ struct VctxModule {
 }
 
 impl kernel::InPlaceModule for VctxModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             state: {
                 abi::layout::check()?;
@@ -91,7 +91,7 @@ impl kernel::InPlaceModule for VctxModule {
             },
             sampler: virt::sampler::Sampler::start()?,
             hooks <- hooks::Hooks::register(),
-            dev <- dev::device::Registration::register(module),
+            dev <- dev::device::Registration::register::<Self>(),
         })
     }
 }

@@ -18,70 +18,15 @@
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 use crate::model::context::Context;
-use crate::acct::limits::{self, Limit, Window};
+use crate::acct::limits;
+use crate::model::counters::{Pair, NONE, RSS};
 use crate::model::state::{Inner, Member, State};
-use crate::abi::uapi::{vctx_counters, VCTX_RES_COUNT, VCTX_RES_NPROC, VCTX_RES_NTHREADS, VCTX_RES_RSS};
+use crate::abi::uapi::vctx_counters;
 use crate::kern::task::PidRef;
 use crate::kern::usage::{Raw, Usage};
 
 /// The size of a page (x86-64).
 pub(crate) const PAGE_SIZE: u64 = kernel::page::PAGE_SIZE as u64;
-
-/// A count kept for a context alone and for its whole subtree.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Pair {
-    pub(crate) own: u64,
-    pub(crate) sub: u64,
-}
-
-/// The accounting state of one context (under the state lock).
-pub(crate) struct Acct {
-    /// Use by processes that have left this context.
-    pub(crate) dead_own: Usage,
-    /// Use by processes that have left this context or a descendant
-    /// (descendants that were destroyed included).
-    pub(crate) dead_sub: Usage,
-    pub(crate) forks: Pair,
-    pub(crate) execs: Pair,
-    pub(crate) exits: Pair,
-    /// Limit failures counted on this context (own) and in its subtree.
-    pub(crate) hits: Pair,
-    /// Highest RSS seen, bytes.
-    pub(crate) rss_peak: Pair,
-    /// The limits of this context, by `VCTX_RES_*`.
-    pub(crate) limits: [Limit; VCTX_RES_COUNT as usize],
-    /// Readers' peak windows on this context.
-    pub(crate) windows: KVec<Window>,
-    /// Admitted processes and tasks of the subtree not yet born (`pending.rs`).
-    pub(crate) pending_procs: u64,
-    pub(crate) pending_tasks: u64,
-}
-
-impl Acct {
-    pub(crate) fn new() -> Self {
-        Self {
-            dead_own: Usage::default(),
-            dead_sub: Usage::default(),
-            forks: Pair::default(),
-            execs: Pair::default(),
-            exits: Pair::default(),
-            hits: Pair::default(),
-            rss_peak: Pair::default(),
-            limits: [Limit::new(), Limit::new(), Limit::new()],
-            windows: KVec::new(),
-            pending_procs: 0,
-            pending_tasks: 0,
-        }
-    }
-}
-
-/// Adds one to `pick(acct)` of `ctx` (own) and of it and its ancestors (sub).
-pub(crate) fn bump(inner: &mut Inner, ctx: &Context, pick: fn(&mut Acct) -> &mut Pair) {
-    pick(&mut ctx.st.access_mut(inner).acct).own += 1;
-    for c in ctx.ancestors_and_self() {
-        pick(&mut c.st.access_mut(inner).acct).sub += 1;
-    }
-}
 
 /// What member `m` has used since it joined its context, read now, and
 /// the raw reading (threads, address space).
@@ -275,22 +220,7 @@ pub(crate) fn reading(state: &State, ctx: &Arc<Context>) -> Result<(vctx_counter
 /// The tightest rss limit on `ctx`: its own or an ancestor's, in bytes.
 pub(crate) fn rss_limit(inner: &Inner, ctx: &Context) -> Option<u64> {
     ctx.ancestors_and_self()
-        .map(|c| c.st.access(inner).acct.limits[VCTX_RES_RSS as usize].limit)
-        .filter(|&l| l != limits::NONE)
+        .map(|c| c.st.access(inner).acct.limits[RSS].limit)
+        .filter(|&l| l != NONE)
         .min()
 }
-
-/// Threads of the members in `ctx`'s subtree now (for the nthreads limit).
-pub(crate) fn subtree_threads(inner: &Inner, ctx: &Context) -> u64 {
-    inner
-        .members
-        .values()
-        .filter(|m| m.ctx.is_within(ctx))
-        .filter_map(|m| Raw::threads_of(&m.pid))
-        .sum()
-}
-
-/// Index helpers for the limit array.
-pub(crate) const NPROC: usize = VCTX_RES_NPROC as usize;
-pub(crate) const NTHREADS: usize = VCTX_RES_NTHREADS as usize;
-pub(crate) const RSS: usize = VCTX_RES_RSS as usize;

@@ -16,38 +16,11 @@
 
 use kernel::{prelude::*, sync::Arc};
 
-use crate::acct::accounting::{self, NPROC, NTHREADS, RSS};
+use crate::kern::usage::Raw;
 use crate::model::context::Context;
+use crate::model::counters::{self, Window, NONE, NPROC, NTHREADS, RES, RSS};
 use crate::model::events::{self, Who};
 use crate::model::state::Inner;
-use crate::abi::uapi::VCTX_RES_COUNT;
-
-/// "max": no limit.
-pub(crate) const NONE: u64 = u64::MAX;
-
-const RES: usize = VCTX_RES_COUNT as usize;
-
-/// One limit of a context.
-pub(crate) struct Limit {
-    pub(crate) limit: u64,
-    pub(crate) peak: u64,
-    pub(crate) failures: u64,
-    /// rss only: above the limit at the last observation.
-    pub(crate) over: bool,
-}
-
-impl Limit {
-    pub(crate) const fn new() -> Self {
-        Self { limit: NONE, peak: 0, failures: 0, over: false }
-    }
-}
-
-/// A reader's peak window on one context.
-pub(crate) struct Window {
-    /// The reader (its address; unique while it is open).
-    pub(crate) reader: usize,
-    pub(crate) peak: [u64; RES],
-}
 
 /// Records held values `held` (by `VCTX_RES_*`) of `ctx`: peaks, windows,
 /// and the soft rss limit's upward crossings (`who` is blamed, if known).
@@ -95,7 +68,7 @@ fn note_failure(
     who: Option<&Who>,
 ) {
     ctx.st.access_mut(inner).acct.limits[res].failures += 1;
-    accounting::bump(inner, ctx, |a| &mut a.hits);
+    counters::bump(inner, ctx, |a| &mut a.hits);
     events::emit(inner, ctx, origin.id, res as u32, limit, attempted, who);
 }
 
@@ -147,7 +120,7 @@ fn grow(
             }
         }
         if nthreads != NONE {
-            let want = accounting::subtree_threads(inner, c) + ptasks + tasks;
+            let want = subtree_threads(inner, c) + ptasks + tasks;
             if want > nthreads {
                 note_failure(inner, c, ctx, NTHREADS, nthreads, want, Some(&who()));
                 return Err(EAGAIN);
@@ -199,4 +172,14 @@ pub(crate) fn window(inner: &Inner, ctx: &Context, reader: usize) -> Option<[u64
 /// Removes `reader`'s window from `ctx`.
 pub(crate) fn drop_window(inner: &mut Inner, ctx: &Context, reader: usize) {
     ctx.st.access_mut(inner).acct.windows.retain(|w| w.reader != reader);
+}
+
+/// Threads of the members in `ctx`'s subtree now (for the nthreads limit).
+pub(crate) fn subtree_threads(inner: &Inner, ctx: &Context) -> u64 {
+    inner
+        .members
+        .values()
+        .filter(|m| m.ctx.is_within(ctx))
+        .filter_map(|m| Raw::threads_of(&m.pid))
+        .sum()
 }

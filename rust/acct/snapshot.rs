@@ -6,7 +6,8 @@
 
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
-use crate::acct::accounting::{self, NPROC, NTHREADS, RSS};
+use crate::acct::accounting;
+use crate::model::counters::{NPROC, NTHREADS, RSS};
 use crate::model::context::Context;
 use crate::acct::limits;
 use crate::model::state::{Inner, State};

@@ -9,7 +9,8 @@ use kernel::{
     uaccess::{UserPtr, UserSlice},
 };
 
-use crate::cgroup::binding::{self, CgroupRef};
+use crate::cgroup::binding;
+use crate::kern::cgroup_ref::CgroupRef;
 use crate::dev::command::{lookup, require_admin, view};
 use crate::abi::ioctl_arg::Arg;
 use crate::policy::seal;

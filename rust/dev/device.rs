@@ -20,27 +20,28 @@ use kernel::{
 use crate::dev::open_file::Reader;
 use crate::{dev::dispatch, model::state};
 
-/// A `file_operations` table that may live in a `static`.
-struct Fops(bindings::file_operations);
+/// The file operations of `/dev/vctx`, for the module `M` that owns them
+/// (the crate root's `module!` type, given by the caller: the device
+/// names its owner without this layer naming the root). A `const`, so
+/// `&Fops::<M>::TABLE` is a `'static` promoted by the compiler, as the
+/// kernel crate's `MiscdeviceVTable` does.
+struct Fops<M>(core::marker::PhantomData<M>);
 
-// SAFETY: the table is immutable; its raw pointers (the module) are only
-// read by the VFS.
-unsafe impl Sync for Fops {}
-
-/// The file operations of `/dev/vctx`.
-static FOPS: Fops = Fops(bindings::file_operations {
-    owner: <crate::VctxModule as kernel::ModuleMetadata>::THIS_MODULE.as_ptr(),
-    open: Some(open),
-    release: Some(release),
-    read: Some(read),
-    poll: Some(poll),
-    unlocked_ioctl: Some(ioctl),
-    // Already an `Option`: `None` without CONFIG_COMPAT (32-bit callers on a
-    // 64-bit kernel get the same ioctls, their pointers widened).
-    compat_ioctl: bindings::compat_ptr_ioctl,
-    // SAFETY: all-zero is a valid `file_operations`: every hook is optional.
-    ..unsafe { core::mem::zeroed() }
-});
+impl<M: kernel::ModuleMetadata> Fops<M> {
+    const TABLE: bindings::file_operations = bindings::file_operations {
+        owner: kernel::module::this_module::<M>().as_ptr(),
+        open: Some(open),
+        release: Some(release),
+        read: Some(read),
+        poll: Some(poll),
+        unlocked_ioctl: Some(ioctl),
+        // Already an `Option`: `None` without CONFIG_COMPAT (32-bit callers on a
+        // 64-bit kernel get the same ioctls, their pointers widened).
+        compat_ioctl: bindings::compat_ptr_ioctl,
+        // SAFETY: all-zero is a valid `file_operations`: every hook is optional.
+        ..unsafe { core::mem::zeroed() }
+    };
+}
 
 extern "C" {
     fn vctx_file_nonblock(file: *mut core::ffi::c_void) -> bool;
@@ -156,15 +157,15 @@ unsafe impl Send for Registration {}
 unsafe impl Sync for Registration {}
 
 impl Registration {
-    /// Registers `/dev/vctx` with mode 0666.
-    pub(crate) fn register(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    /// Registers `/dev/vctx` with mode 0666, owned by the module `M`.
+    pub(crate) fn register<M: kernel::ModuleMetadata>() -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             inner <- Opaque::try_ffi_init(move |slot: *mut bindings::miscdevice| {
                 // SAFETY: all-zero is a valid `miscdevice` to fill in.
                 let mut misc: bindings::miscdevice = unsafe { core::mem::zeroed() };
                 misc.minor = bindings::MISC_DYNAMIC_MINOR as i32;
                 misc.name = c"vctx".as_char_ptr();
-                misc.fops = &FOPS.0;
+                misc.fops = &Fops::<M>::TABLE;
                 misc.mode = 0o666;
                 // SAFETY: the initializer may write to `slot`.
                 unsafe { slot.write(misc) };

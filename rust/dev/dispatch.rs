@@ -25,7 +25,8 @@ use crate::dev::open_file::Reader;
 use crate::dev::{cgroup, ns, stat};
 use crate::kern::task::{self, TaskRef};
 use crate::lifecycle;
-use crate::model::registry;
+use crate::model::context::ALL_CAPS;
+use crate::model::{members, registry};
 use crate::model::state::{self, State};
 use crate::policy::{caps, kill, seal, wait};
 
@@ -146,7 +147,7 @@ fn create(st: &State, arg: &Arg) -> Result<isize> {
     {
         return Err(EINVAL);
     }
-    let mask = if req.flags & VCTX_CREATE_CAPS != 0 { req.caps } else { caps::ALL };
+    let mask = if req.flags & VCTX_CREATE_CAPS != 0 { req.caps } else { ALL_CAPS };
     caps::check_valid(mask)?;
     let names = read_path(&req.path)?;
     require_admin()?;
@@ -232,7 +233,7 @@ fn info(st: &State, arg: &Arg) -> Result<isize> {
         }
         let t = TaskRef::find(req.pid).ok_or(ESRCH)?;
         let inner = st.lock.lock();
-        let ctx = lifecycle::context_of(&inner, t.key())?;
+        let ctx = members::context_of(&inner, t.key())?;
         if !ctx.is_within(&view) {
             return Err(ESRCH);
         }

@@ -12,10 +12,14 @@ use kernel::{
     },
 };
 
-use crate::acct::accounting::Acct;
+use crate::model::counters::Acct;
 use crate::abi::name::Name;
 use crate::model::state::Inner;
 use crate::abi::uapi::VCTX_CTX_EPHEMERAL;
+
+/// Every capability the kernel knows: the mask of a new context unless
+/// its creator gives one (`crate::policy::caps` narrows it).
+pub(crate) const ALL_CAPS: u64 = (1u64 << (kernel::bindings::CAP_LAST_CAP + 1)) - 1;
 
 /// A context. Shared (`Arc`) by its parent's child list, its member
 /// processes, its children (as their parent) and any ioctl or waiter that
@@ -46,7 +50,7 @@ pub(crate) struct Live {
 impl Live {
     /// For a new context with `flags` and every capability.
     pub(crate) fn new(flags: u32) -> Self {
-        Self { flags: Atomic::new(flags), caps: Atomic::new(crate::policy::caps::ALL) }
+        Self { flags: Atomic::new(flags), caps: Atomic::new(ALL_CAPS) }
     }
 
     /// The flags (`VCTX_CTX_*`).
@@ -86,16 +90,16 @@ pub(crate) struct CtxState {
     /// Counters and limits (`accounting.rs`, `limits.rs`).
     pub(crate) acct: Acct,
     /// Namespaces it holds (`crate::ns::namespaces`), if any.
-    pub(crate) ns: Option<KBox<crate::ns::namespaces::NsSet>>,
+    pub(crate) ns: Option<KBox<crate::model::ns_set::NsSet>>,
     /// The subtree's load average and latest pid (`virt.rs`).
-    pub(crate) load: crate::virt::views::Load,
+    pub(crate) load: crate::model::load::Load,
     /// The capability mask (`caps.rs`): within the parent's.
     pub(crate) caps: u64,
     /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `reboot.rs`),
     /// 0 if not by reboot(2); cleared when a process joins it again.
     pub(crate) end_reason: u32,
     /// The cgroup it is bound to (`crate::cgroup::binding`), if any.
-    pub(crate) cgroup: Option<crate::cgroup::binding::CgroupRef>,
+    pub(crate) cgroup: Option<crate::kern::cgroup_ref::CgroupRef>,
 }
 
 impl CtxState {
@@ -115,7 +119,7 @@ impl CtxState {
             acct: Acct::new(),
             ns: None,
             load: Default::default(),
-            caps: crate::policy::caps::ALL,
+            caps: ALL_CAPS,
             end_reason: 0,
             cgroup: None,
         }

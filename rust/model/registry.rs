@@ -21,7 +21,7 @@ use crate::abi::uapi::*;
 /// The context of the calling process: the one its group is a member of,
 /// or the root.
 pub(crate) fn caller_context(inner: &Inner) -> Result<Arc<Context>> {
-    crate::lifecycle::context_of(inner, task::current_key())
+    crate::model::members::context_of(inner, task::current_key())
 }
 
 /// Follows `names` down from `from`; ENOENT if any is missing.
@@ -85,7 +85,7 @@ pub(crate) fn create(
     flags: u32,
     ctx_flags: u32,
 ) -> Result<Arc<Context>> {
-    create_with_caps(state, view, names, flags, ctx_flags, crate::policy::caps::ALL)
+    create_with_caps(state, view, names, flags, ctx_flags, crate::model::context::ALL_CAPS)
 }
 
 /// `VCTX_IOC_CREATE`: creates the context at `names` below `view`, with a
@@ -222,7 +222,7 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
         return Err(EBUSY);
     }
     let removed;
-    let mut released = crate::ns::namespaces::Released::default();
+    let mut released = crate::model::ns_set::Released::default();
     let cgroup;
     {
         let mut inner = state.lock.lock();
@@ -232,7 +232,7 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
             return Err(EBUSY);
         }
         removed = unlink(&mut inner, &ctx);
-        crate::ns::namespaces::release(&mut inner, &ctx, &mut released);
+        crate::model::ns_set::release(&mut inner, &ctx, &mut released);
         cgroup = ctx.st.access_mut(&mut inner).cgroup.take();
     }
     drop(removed);

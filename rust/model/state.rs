@@ -147,7 +147,7 @@ impl State {
             nr_members: Atomic::new(0),
             next_id: Atomic::new(1),
             nr_pending: Atomic::new(0),
-            caps_floor: Atomic::new(crate::policy::caps::ALL),
+            caps_floor: Atomic::new(crate::model::context::ALL_CAPS),
             nr_exited: Atomic::new(0),
             nr_nice_skips: Atomic::new(0),
             index: crate::model::index::Index::new()?,

@@ -22,12 +22,13 @@
 
 use kernel::{
     bindings,
-    fs::file::{File, FileDescriptorReservation, LocalFile},
+    fs::file::{FileDescriptorReservation, LocalFile},
     prelude::*,
-    sync::{aref::ARef, Arc},
+    sync::Arc,
 };
 
 use crate::model::context::Context;
+use crate::model::ns_set::{Held, NsSet, COUNT};
 use crate::model::state::{Inner, State};
 use crate::abi::uapi::*;
 
@@ -39,9 +40,6 @@ extern "C" {
     fn vctx_nsfs_type(f: *mut bindings::file) -> u32;
     fn vctx_nsfs_ino(f: *mut bindings::file) -> u64;
 }
-
-/// Namespace types (`VCTX_NS_COUNT`).
-pub(crate) const COUNT: usize = VCTX_NS_COUNT as usize;
 
 /// The `CLONE_NEW*` flag (and nsfs `ns_type`) of each `VCTX_NS_*` index
 /// (`include/uapi/linux/sched.h`; fixed by the kernel's ABI).
@@ -55,45 +53,6 @@ const CLONE_FLAGS: [u32; COUNT] = [
     0x0200_0000, // CGROUP: CLONE_NEWCGROUP
     0x0000_0080, // TIME: CLONE_NEWTIME
 ];
-
-/// One held namespace.
-struct Held {
-    /// A reference to its nsfs file.
-    file: ARef<File>,
-    /// Its inode number (the namespace's `inum`).
-    ino: u64,
-}
-
-/// The namespaces a context holds, at most one of each type. Lives in a
-/// box so that taking it out under the lock moves a pointer, and boxes
-/// taken from several contexts chain (`next`) without allocating.
-pub(crate) struct NsSet {
-    held: [Option<Held>; COUNT],
-    next: Option<KBox<NsSet>>,
-}
-
-impl NsSet {
-    /// The types held, as a `1 << VCTX_NS_*` mask.
-    fn mask(&self) -> u32 {
-        self.held
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| h.is_some())
-            .fold(0, |m, (i, _)| m | 1 << i)
-    }
-}
-
-/// Namespace sets taken out of contexts under the lock, to be dropped
-/// (their files put) after it is released.
-#[derive(Default)]
-pub(crate) struct Released(Option<KBox<NsSet>>);
-
-impl Released {
-    fn push(&mut self, mut set: KBox<NsSet>) {
-        set.next = self.0.take();
-        self.0 = Some(set);
-    }
-}
 
 /// Takes a reference to the caller's file `fd` if it is a namespace of
 /// type `ty` (`VCTX_NS_*`): EBADF if there is no such fd, EINVAL if it is
@@ -212,30 +171,10 @@ pub(crate) fn open(st: &State, ctx: &Context, view: &Context, ty: usize) -> Resu
     Ok((fd, ino))
 }
 
-/// Takes the namespaces of `ctx` and its ancestors whose subtree is empty
-/// now (the exit hook's "emptied" path) into `out`.
-pub(crate) fn release_emptied(inner: &mut Inner, ctx: &Context, out: &mut Released) {
-    for c in ctx.ancestors_and_self() {
-        let cst = c.st.access_mut(inner);
-        if cst.subtree_processes != 0 {
-            break;
-        }
-        if let Some(set) = cst.ns.take() {
-            out.push(set);
-        }
-    }
-}
-
-/// Takes the namespaces of `ctx` (destroy) into `out`.
-pub(crate) fn release(inner: &mut Inner, ctx: &Context, out: &mut Released) {
-    if let Some(set) = ctx.st.access_mut(inner).ns.take() {
-        out.push(set);
-    }
-}
-
 #[kunit_tests(vctx_namespaces)]
 mod tests {
     use super::*;
+    use crate::model::ns_set::Released;
 
     #[test]
     fn clone_flags_are_distinct_single_bits() {

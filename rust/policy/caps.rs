@@ -26,17 +26,14 @@ use kernel::{
     sync::atomic::{Relaxed, Release},
 };
 
-use crate::model::context::Context;
+use crate::model::context::{Context, ALL_CAPS};
 use crate::model::state::{Inner, State};
 use crate::kern::task::GroupKey;
 use crate::abi::uapi::VCTX_CTX_SEALED;
 
-/// Every capability the kernel knows.
-pub(crate) const ALL: u64 = (1u64 << (kernel::bindings::CAP_LAST_CAP + 1)) - 1;
-
 /// EINVAL unless `mask` names only capabilities the kernel knows.
 pub(crate) fn check_valid(mask: u64) -> Result {
-    if mask & !ALL != 0 {
+    if mask & !ALL_CAPS != 0 {
         return Err(EINVAL);
     }
     Ok(())
@@ -141,10 +138,10 @@ mod tests {
         let st = KBox::pin_init(State::new(crate::model::events::Ring::new()?), GFP_KERNEL)?;
         st.init_root()?;
         let root = st.lock.lock().root()?.clone();
-        assert_eq!(caps(&st, &root), ALL);
+        assert_eq!(caps(&st, &root), ALL_CAPS);
         // No mask given: the parent's (everything, below the root).
         let old = create(&st, &root, &split(b"/old")?, 0, 0)?;
-        assert_eq!(caps(&st, &old), ALL);
+        assert_eq!(caps(&st, &old), ALL_CAPS);
         let web = create_with_caps(&st, &root, &split(b"/web")?, 0, 0, CHOWN | KILL)?;
         assert_eq!(caps(&st, &web), CHOWN | KILL);
         // A child asks for more than its parent has: the intersection.

@@ -14,7 +14,7 @@
 use kernel::{prelude::*, sync::Arc, time::msecs_to_jiffies};
 
 use crate::model::context::Context;
-use crate::lifecycle;
+use crate::model::members;
 use crate::model::state::State;
 use crate::kern::task::PidRef;
 use crate::policy::wait;
@@ -63,7 +63,7 @@ fn sweep(state: &State, ctx: &Context, sig: u32) -> Result<u32> {
         let mut batch = KVec::with_capacity(want + 8, GFP_KERNEL)?;
         let missed = {
             let inner = state.lock.lock();
-            lifecycle::collect(&inner, ctx, &done, &mut batch)
+            members::collect(&inner, ctx, &done, &mut batch)
         };
         if batch.is_empty() && missed == 0 {
             break;

@@ -21,10 +21,7 @@
 use kernel::{
     bindings,
     prelude::*,
-    sync::{
-        atomic::{Atomic, Relaxed},
-        Arc,
-    },
+    sync::{atomic::Relaxed, Arc},
 };
 
 use crate::acct::accounting;
@@ -58,38 +55,6 @@ pub(crate) fn calc_load(load: u64, exp: u64, active: u64) -> u64 {
         new += FIXED_1 - 1;
     }
     new / FIXED_1
-}
-
-/// A context's load state, in its [`crate::model::context::CtxState`].
-///
-/// Atomics because the sampler updates every context while it walks the
-/// member table, which borrows the locked state shared (and `LockedBy`
-/// hands out shared access only to `Sync` data). They are reachable only
-/// through `LockedBy::access`, that is with the state lock held, so
-/// `Relaxed` is enough: the lock orders everything.
-pub(crate) struct Load {
-    /// Tasks of the subtree counted in this sampling round.
-    active: Atomic<u32>,
-    /// 1, 5 and 15-minute averages, 1.0 = [`FIXED_1`].
-    avg: [Atomic<u64>; 3],
-    /// The latest process created in the subtree (0: none yet).
-    last_pid: Atomic<i32>,
-}
-
-impl Default for Load {
-    fn default() -> Self {
-        Self {
-            active: Atomic::new(0),
-            avg: [Atomic::new(0), Atomic::new(0), Atomic::new(0)],
-            last_pid: Atomic::new(0),
-        }
-    }
-}
-
-impl Load {
-    fn avg(&self) -> [u64; 3] {
-        [0, 1, 2].map(|i| self.avg[i].load(Relaxed))
-    }
 }
 
 /// A context's load, as `/proc/loadavg` inside it shows it.
