@@ -10,15 +10,15 @@
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation, sync::Arc};
 
 use crate::acct::accounting;
+use crate::acct::limits;
+use crate::kern::task::{self, GroupKey, PidRef, TaskRef};
+use crate::kern::usage::{Raw, Usage};
 use crate::model::context::Context;
 use crate::model::events::Who;
 use crate::model::index::Spare;
-use crate::acct::limits;
 use crate::model::pending;
 use crate::model::registry;
 use crate::model::state::{self, Inner, Member, State};
-use crate::kern::task::{self, GroupKey, PidRef, TaskRef};
-use crate::kern::usage::{Raw, Usage};
 
 extern "C" {
     /// A full memory barrier (`smp_mb()`, in the shim): enter's publish

@@ -17,13 +17,13 @@
 
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
-use crate::model::context::Context;
-use crate::acct::limits;
-use crate::model::counters::{Pair, NONE, RSS};
-use crate::model::state::{Inner, Member, State};
 use crate::abi::uapi::vctx_counters;
+use crate::acct::limits;
 use crate::kern::task::PidRef;
 use crate::kern::usage::{Raw, Usage};
+use crate::model::context::Context;
+use crate::model::counters::{Pair, NONE, RSS};
+use crate::model::state::{Inner, Member, State};
 
 /// The size of a page (x86-64).
 pub(crate) const PAGE_SIZE: u64 = kernel::page::PAGE_SIZE as u64;

@@ -9,10 +9,10 @@
 
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
+use crate::abi::uapi::*;
+use crate::kern::task;
 use crate::model::context::Context;
 use crate::model::state::Inner;
-use crate::kern::task;
-use crate::abi::uapi::*;
 
 extern "C" {
     fn vctx_signal_threads(signal: *mut core::ffi::c_void) -> i32;

@@ -6,13 +6,13 @@
 
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
-use crate::acct::accounting;
-use crate::model::counters::{NPROC, NTHREADS, RSS};
-use crate::model::context::Context;
-use crate::acct::limits;
-use crate::model::state::{Inner, State};
 use crate::abi::uapi::{vctx_counters, vctx_limit, vctx_snap_entry, VCTX_RES_COUNT};
+use crate::acct::accounting;
+use crate::acct::limits;
 use crate::kern::usage::Usage;
+use crate::model::context::Context;
+use crate::model::counters::{NPROC, NTHREADS, RSS};
+use crate::model::state::{Inner, State};
 
 const RES: usize = VCTX_RES_COUNT as usize;
 

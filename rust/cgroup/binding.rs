@@ -24,10 +24,10 @@ use core::ffi::c_void;
 
 use kernel::{bindings, prelude::*, sync::Arc};
 
-use crate::model::context::Context;
-use crate::model::state::{Inner, State};
 use crate::kern::cgroup_ref::CgroupRef;
 use crate::kern::task;
+use crate::model::context::Context;
+use crate::model::state::{Inner, State};
 
 /// The effective cgroup of `ctx`: its own binding or its nearest bound
 /// ancestor's, with the holding context.

@@ -9,13 +9,13 @@ use kernel::{
     uaccess::{UserPtr, UserSlice},
 };
 
-use crate::cgroup::binding;
-use crate::kern::cgroup_ref::CgroupRef;
-use crate::dev::command::{lookup, require_admin, view};
 use crate::abi::ioctl_arg::Arg;
-use crate::policy::seal;
-use crate::model::state::State;
 use crate::abi::uapi::*;
+use crate::cgroup::binding;
+use crate::dev::command::{lookup, require_admin, view};
+use crate::kern::cgroup_ref::CgroupRef;
+use crate::model::state::State;
+use crate::policy::seal;
 
 /// The longest cgroup path `CGROUP_GET` reports (`PATH_MAX`).
 const CGROUP_PATH_MAX: usize = 4096;

@@ -1,53 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The ioctls of issue 7, one small method each, dispatched by
-//! [`crate::dev::dispatch`]: `SET_FLAGS`, `SEAL`, `NS_SET`, `NS_GET`, `NS_OPEN`.
+//! The namespace ioctls (issue 7), one small method each, dispatched by
+//! [`crate::dev::dispatch`]: `NS_SET`, `NS_GET`, `NS_OPEN`.
 //! Same shape as the others: read once, validate the copy, work, write once.
 
 use kernel::prelude::*;
 
-use crate::dev::command::{lookup, require_admin, view};
 use crate::abi::ioctl_arg::Arg;
+use crate::abi::uapi::*;
+use crate::dev::command::{lookup, require_admin, view};
 use crate::dev::open_file::Reader;
 use crate::model::ns_set::COUNT;
+use crate::model::state::State;
 use crate::ns::namespaces;
 use crate::policy::seal;
-use crate::model::state::State;
-use crate::abi::uapi::*;
-
-/// `VCTX_IOC_SET_FLAGS`. Needs CAP_SYS_ADMIN; the seal rules of [`seal`].
-pub(crate) fn set_flags(st: &State, arg: &Arg) -> Result<isize> {
-    let mut req: vctx_set_flags = arg.read()?;
-    if req.flags != 0
-        || req.__pad != 0
-        || req.ctx_flags != 0
-        || (req.set | req.clear) & !VCTX_CTX_SETTABLE != 0
-        || req.set & req.clear != 0
-    {
-        return Err(EINVAL);
-    }
-    require_admin()?;
-    let view = view(st)?;
-    let ctx = lookup(st, &view, &req.path)?;
-    req.ctx_flags = seal::set_flags(st, &view, &ctx, req.set, req.clear)?;
-    arg.write(&req)?;
-    Ok(0)
-}
-
-/// `VCTX_IOC_SEAL`. Needs CAP_SYS_ADMIN.
-pub(crate) fn seal(st: &State, arg: &Arg) -> Result<isize> {
-    let mut req: vctx_seal = arg.read()?;
-    if req.flags != 0 || req.id != 0 {
-        return Err(EINVAL);
-    }
-    require_admin()?;
-    let view = view(st)?;
-    let ctx = lookup(st, &view, &req.path)?;
-    seal::seal(st, &ctx)?;
-    req.id = ctx.id;
-    arg.write(&req)?;
-    Ok(0)
-}
 
 /// `VCTX_IOC_NS_SET`. Needs CAP_SYS_ADMIN, of the caller or of whoever
 /// opened the file (`Reader::opened_by_admin`); EPERM from inside the context

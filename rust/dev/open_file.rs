@@ -13,11 +13,11 @@ use kernel::{
     uaccess::{UserPtr, UserSlice},
 };
 
-use crate::model::context::Context;
+use crate::abi::uapi::vctx_event;
 use crate::acct::limits;
+use crate::model::context::Context;
 use crate::model::registry;
 use crate::model::state::{Inner, State};
-use crate::abi::uapi::vctx_event;
 
 /// At most this many records per `read` call.
 const READ_BATCH: usize = 64;

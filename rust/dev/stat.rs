@@ -5,14 +5,14 @@
 
 use kernel::{prelude::*, transmute::AsBytes};
 
-use crate::acct::accounting;
-use crate::dev::command::{answer_array, check_entry_size, lookup, require_admin, view};
 use crate::abi::ioctl_arg::Arg;
-use crate::acct::limits;
-use crate::dev::open_file::Reader;
-use crate::acct::snapshot;
-use crate::model::state::{self, State};
 use crate::abi::uapi::*;
+use crate::acct::accounting;
+use crate::acct::limits;
+use crate::acct::snapshot;
+use crate::dev::command::{answer_array, check_entry_size, lookup, require_admin, view};
+use crate::dev::open_file::Reader;
+use crate::model::state::{self, State};
 use crate::virt::views;
 
 /// `VCTX_IOC_STAT`. Unprivileged within the caller's subtree.

@@ -30,8 +30,8 @@ use kernel::{ffi::c_long, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::guard_task_arg;
-use crate::policy::isolation::{self, Access};
 use crate::model::state;
+use crate::policy::isolation::{self, Access};
 
 #[expect(
     improper_ctypes,

@@ -12,10 +12,10 @@ use kernel::{
     },
 };
 
-use crate::model::counters::Acct;
 use crate::abi::name::Name;
-use crate::model::state::Inner;
 use crate::abi::uapi::VCTX_CTX_EPHEMERAL;
+use crate::model::counters::Acct;
+use crate::model::state::Inner;
 
 /// Every capability the kernel knows: the mask of a new context unless
 /// its creator gives one (`crate::policy::caps` narrows it).

@@ -8,10 +8,10 @@
 
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
+use crate::abi::uapi::{vctx_event, VCTX_EVENTS_KEPT, VCTX_EVENT_LIMIT, VCTX_EVENT_OVERFLOW};
+use crate::kern::task;
 use crate::model::context::Context;
 use crate::model::state::{self, Inner};
-use crate::kern::task;
-use crate::abi::uapi::{vctx_event, VCTX_EVENTS_KEPT, VCTX_EVENT_LIMIT, VCTX_EVENT_OVERFLOW};
 
 const KEPT: u64 = VCTX_EVENTS_KEPT as u64;
 

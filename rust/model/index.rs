@@ -29,9 +29,9 @@ use kernel::{
     sync::{rcu, Arc},
 };
 
+use crate::kern::task::GroupKey;
 use crate::model::context::Context;
 use crate::model::state::Inner;
-use crate::kern::task::GroupKey;
 
 extern "C" {
     fn vctx_index_new() -> *mut c_void;

@@ -12,11 +12,11 @@ use kernel::{
     sync::Arc,
 };
 
-use crate::model::context::Context;
 use crate::abi::name::{Name, DEPTH_MAX};
-use crate::model::state::{Inner, State};
-use crate::kern::task;
 use crate::abi::uapi::*;
+use crate::kern::task;
+use crate::model::context::Context;
+use crate::model::state::{Inner, State};
 
 /// The context of the calling process: the one its group is a member of,
 /// or the root.

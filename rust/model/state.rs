@@ -33,13 +33,13 @@ use kernel::{
     },
 };
 
-use crate::model::context::{Context, CtxState};
-use crate::model::index::Found;
-use crate::model::events::Ring;
-use crate::model::pending;
-use crate::kern::usage::{Io, Usage};
 use crate::abi::name::Name;
 use crate::kern::task::{GroupKey, PidRef};
+use crate::kern::usage::{Io, Usage};
+use crate::model::context::{Context, CtxState};
+use crate::model::events::Ring;
+use crate::model::index::Found;
+use crate::model::pending;
 
 /// A member process: its context and a reference to its tgid (for signals
 /// and for reporting its pid).

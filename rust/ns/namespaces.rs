@@ -27,10 +27,10 @@ use kernel::{
     sync::Arc,
 };
 
+use crate::abi::uapi::*;
 use crate::model::context::Context;
 use crate::model::ns_set::{Held, NsSet, COUNT};
 use crate::model::state::{Inner, State};
-use crate::abi::uapi::*;
 
 #[expect(
     improper_ctypes,

@@ -26,10 +26,10 @@ use kernel::{
     sync::atomic::{Relaxed, Release},
 };
 
+use crate::abi::uapi::VCTX_CTX_SEALED;
+use crate::kern::task::GroupKey;
 use crate::model::context::{Context, ALL_CAPS};
 use crate::model::state::{Inner, State};
-use crate::kern::task::GroupKey;
-use crate::abi::uapi::VCTX_CTX_SEALED;
 
 /// EINVAL unless `mask` names only capabilities the kernel knows.
 pub(crate) fn check_valid(mask: u64) -> Result {
@@ -122,8 +122,8 @@ pub(crate) fn set(st: &State, view: &Context, ctx: &Context, mask: u64) -> Resul
 mod tests {
     use super::*;
     use crate::abi::name::split;
-    use crate::model::registry::{create, create_with_caps};
     use crate::abi::uapi::VCTX_CREATE_PARENTS;
+    use crate::model::registry::{create, create_with_caps};
 
     const CHOWN: u64 = 1 << kernel::bindings::CAP_CHOWN;
     const KILL: u64 = 1 << kernel::bindings::CAP_KILL;

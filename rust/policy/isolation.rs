@@ -15,9 +15,9 @@
 
 use kernel::bindings;
 
-use crate::model::state::State;
-use crate::kern::task;
 use crate::abi::uapi::VCTX_CTX_SPECTATOR;
+use crate::kern::task;
+use crate::model::state::State;
 
 /// What the question is for.
 #[derive(Clone, Copy, PartialEq, Eq)]

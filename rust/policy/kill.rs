@@ -13,10 +13,10 @@
 
 use kernel::{prelude::*, sync::Arc, time::msecs_to_jiffies};
 
+use crate::kern::task::PidRef;
 use crate::model::context::Context;
 use crate::model::members;
 use crate::model::state::State;
-use crate::kern::task::PidRef;
 use crate::policy::wait;
 
 /// Marks a kill in progress on a context; unmarks it when dropped.

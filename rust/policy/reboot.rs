@@ -24,11 +24,11 @@ use kernel::{
     sync::Arc,
 };
 
+use crate::abi::uapi::{VCTX_EVENT_HALT, VCTX_EVENT_REBOOT};
+use crate::kern::task;
 use crate::model::context::Context;
 use crate::model::events::{self, Who};
 use crate::model::state;
-use crate::kern::task;
-use crate::abi::uapi::{VCTX_EVENT_HALT, VCTX_EVENT_REBOOT};
 
 /// How long the subtree has between SIGTERM and SIGKILL.
 pub(crate) const GRACE_MS: u64 = 2000;

@@ -14,9 +14,9 @@
 
 use kernel::{prelude::*, sync::Arc};
 
+use crate::abi::uapi::*;
 use crate::model::context::Context;
 use crate::model::state::{Inner, State};
-use crate::abi::uapi::*;
 
 /// Whether `ctx` is sealed.
 fn sealed(inner: &Inner, ctx: &Context) -> bool {

@@ -24,11 +24,11 @@ use kernel::{
     sync::{atomic::Relaxed, Arc},
 };
 
+use crate::abi::uapi::VCTX_CTX_NOVIRT;
 use crate::acct::accounting;
+use crate::kern::task::{self, PidRef};
 use crate::model::context::Context;
 use crate::model::state::{self, Inner, State};
-use crate::kern::task::{self, PidRef};
-use crate::abi::uapi::VCTX_CTX_NOVIRT;
 
 #[expect(
     improper_ctypes,
@@ -285,8 +285,8 @@ unsafe extern "C" fn vctx_virt_mem(total: *mut u64, used: *mut u64) -> bool {
 mod tests {
     use super::*;
     use crate::abi::name::split;
-    use crate::model::registry;
     use crate::abi::uapi::VCTX_CREATE_PARENTS;
+    use crate::model::registry;
 
     /// The kernel's load after `n` rounds of `tasks` active from 0.
     fn after(n: u32, tasks: u64, exp: u64) -> u64 {
