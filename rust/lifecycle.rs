@@ -308,7 +308,7 @@ fn add_io(total: &mut crate::kern::usage::Io, io: &crate::kern::usage::Io) {
 /// The fork-admission hook (`security_task_alloc`): may the calling
 /// process create a task (`process`: a new process, else a thread)? Not
 /// while a kill runs on its context's subtree, nor beyond a limit. A task
-/// admitted under a limit is reserved until born (`pending.rs`).
+/// admitted under a limit is reserved until born (`model/pending.rs`).
 ///
 /// `clone3(CLONE_INTO_CGROUP)` (`into_cgroup`) is refused to members
 /// (`crate::cgroup::binding`).

@@ -7,31 +7,33 @@
 //! device, `/dev/vctx`, with the ioctls of `include/uapi/vctx.h`
 //! (`Documentation/abi.rst`); the design is in `Documentation/design.rst`.
 //!
-//! Map of the crate:
-//! - [`uapi`]: the ABI types, generated from the C header by bindgen;
-//! - [`ioctl_arg`]: copy-in and copy-out of extensible ioctl structs;
-//! - [`chardev`]: the misc device registration and its file operations;
-//! - [`device`]: ioctl dispatch, one small method per command;
-//! - [`state`]: the global state and its one lock;
-//! - [`context`], [`name`], [`registry`]: the tree of named contexts;
-//! - [`membership`]: which process is in which context;
-//! - [`index`]: the same, read by the hooks without a lock (RCU);
-//! - [`isolation`]: what a process may see, signal, trace and name in a
-//!   syscall, and what machine-wide state a member may not change;
-//! - [`kill`], [`wait`], [`listing`]: what the commands do;
-//! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
-//!   the namespaces a context holds, sealing, flag changes;
-//! - [`caps`]: capability masks, what a context's processes can hold;
-//! - [`reboot`]: reboot(2) inside a context ends the context;
-//! - [`cgroup`], [`cgroup_ioctl`]: contexts bound to cgroup v2 and the
-//!   policy that keeps members in their cgroup;
-//! - [`task`]: the task and pid accessors (over the C shim);
+//! Map of the crate: one folder per layer, lowest first. A file uses only
+//! its own layer and the layers before it (`tools/check-layers` fails the
+//! build's checks otherwise; `Documentation/design.rst`, "Code map:
+//! layers", says why this order):
+//! - [`abi`]: the ABI types (bindgen), extensible-struct copy-in/out, names
+//!   and paths, the C-vs-Rust layout self-check — the only place raw user
+//!   input becomes types;
+//! - [`kern`]: raw kernel access over the C shim: tasks and pids, usage
+//!   readings, counted cgroup references;
+//! - [`model`]: what the state lock guards — the state and its lock, the
+//!   context tree (registry), the membership table and its lock-free index
+//!   (RCU), pending forks, the event ring, and each subsystem's
+//!   per-context data (counters, held namespaces, load);
+//! - [`acct`]: accounting and limits, and what STAT, SNAPSHOT, LIST, INFO
+//!   and PIDS report;
+//! - [`ns`]: the namespaces a context holds;
+//! - [`cgroup`]: contexts bound to cgroup v2 and the policy on them;
+//! - [`virt`]: virtualized `/proc` views and `sysinfo(2)`, the per-context
+//!   load average and its 5 s sampler;
+//! - [`policy`]: isolation (what a member may see, signal, trace, name and
+//!   change), capability masks, sealing, kill, wait, reboot(2);
+//! - [`lifecycle`]: fork, exec, exit, reap and enter — the one file that
+//!   changes several subsystems at once;
+//! - [`dev`]: `/dev/vctx` — the misc device, the open file, dispatch and
+//!   one file per command group;
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
-//!   attaches to kernel internals;
-//! - [`virt`]: virtualized `/proc/uptime`, `loadavg`, `meminfo` and
-//!   `sysinfo(2)` inside a context, and the per-context load average;
-//! - [`sampler`]: the periodic (5 s) tick that samples the load;
-//! - [`layout`]: the C-vs-Rust layout self-check run before anything else.
+//!   attaches to kernel internals.
 
 use kernel::prelude::*;
 

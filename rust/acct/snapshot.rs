@@ -188,7 +188,7 @@ pub(crate) fn take_fresh(state: &State, root: &Arc<Context>, view: &Context) -> 
     }
 }
 
-/// The sampler's share (`sampler.rs`, every 5 s): one snapshot of the
+/// The sampler's share (`virt/sampler.rs`, every 5 s): one snapshot of the
 /// whole tree, for its side effects: RSS peaks and soft rss-limit
 /// crossings are recorded between readings too. Skipped while no process
 /// is in any context.

@@ -90,7 +90,7 @@ unsafe extern "C" fn release(_inode: *mut bindings::inode, file: *mut bindings::
     0
 }
 
-/// `read`: limit events (`reader.rs`).
+/// `read`: limit events (`dev/open_file.rs`).
 ///
 /// # Safety
 ///

@@ -8,8 +8,8 @@
 //! Denied (EAGAIN): any task creation by a process whose context subtree
 //! is being killed, so that nothing escapes the sweep; and a task that
 //! would take a context or an ancestor beyond its nproc (new processes:
-//! no `CLONE_THREAD`) or nthreads limit (`limits.rs`). Denied (EPERM):
-//! `clone3(CLONE_INTO_CGROUP)` by a member (`cgroup.rs`).
+//! no `CLONE_THREAD`) or nthreads limit (`acct/limits.rs`). Denied (EPERM):
+//! `clone3(CLONE_INTO_CGROUP)` by a member (`cgroup/binding.rs`).
 
 use kernel::{bindings, ffi::c_ulong, prelude::*};
 

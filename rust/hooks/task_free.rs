@@ -4,7 +4,7 @@
 //! freed (often from an RCU callback, in softirq context), and on the
 //! error path of `copy_process()`, in the forking task, for a task that
 //! was admitted but is never born. Only that second case has a limit
-//! reservation to release (`pending.rs`); the hook does nothing outside
+//! reservation to release (`model/pending.rs`); the hook does nothing outside
 //! task context, where the state lock must not be taken. Observes only:
 //! the original always runs.
 

@@ -87,15 +87,15 @@ pub(crate) struct CtxState {
     /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
     /// members (or never had any).
     pub(crate) emptied_ns: u64,
-    /// Counters and limits (`accounting.rs`, `limits.rs`).
+    /// Counters and limits (`acct/accounting.rs`, `acct/limits.rs`).
     pub(crate) acct: Acct,
     /// Namespaces it holds (`crate::ns::namespaces`), if any.
     pub(crate) ns: Option<KBox<crate::model::ns_set::NsSet>>,
-    /// The subtree's load average and latest pid (`virt.rs`).
+    /// The subtree's load average and latest pid (`virt/views.rs`).
     pub(crate) load: crate::model::load::Load,
-    /// The capability mask (`caps.rs`): within the parent's.
+    /// The capability mask (`policy/caps.rs`): within the parent's.
     pub(crate) caps: u64,
-    /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `reboot.rs`),
+    /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `policy/reboot.rs`),
     /// 0 if not by reboot(2); cleared when a process joins it again.
     pub(crate) end_reason: u32,
     /// The cgroup it is bound to (`crate::cgroup::binding`), if any.

@@ -47,7 +47,7 @@ pub(crate) struct Acct {
     pub(crate) limits: [Limit; RES],
     /// Readers' peak windows on this context.
     pub(crate) windows: KVec<Window>,
-    /// Admitted processes and tasks of the subtree not yet born (`pending.rs`).
+    /// Admitted processes and tasks of the subtree not yet born (`model/pending.rs`).
     pub(crate) pending_procs: u64,
     pub(crate) pending_tasks: u64,
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Limit events (and the end of a context by reboot(2), `reboot.rs`): a
+//! Limit events (and the end of a context by reboot(2), `policy/reboot.rs`): a
 //! ring of the latest `VCTX_EVENTS_KEPT` records, under the state lock, read by every open file of `/dev/vctx` with its own
-//! cursor (`reader.rs`). Emitting never blocks and never allocates: the
+//! cursor (`dev/open_file.rs`). Emitting never blocks and never allocates: the
 //! oldest record is overwritten, and a reader that falls behind is told
 //! how many it lost.
 

@@ -50,7 +50,7 @@ pub(crate) struct Member {
     pub(crate) base: Usage,
     /// Its previous reading (keeps its figures monotonic).
     pub(crate) prev: Usage,
-    /// I/O of its threads that have exited (`usage.rs`: signal->ioac
+    /// I/O of its threads that have exited (`kern/usage.rs`: signal->ioac
     /// also holds reaped children's, so it is not used).
     pub(crate) dead_io: Io,
 }
@@ -71,7 +71,7 @@ pub(crate) struct Inner {
     pub(crate) members: RBTree<GroupKey, Member>,
     /// Limit events, newest last.
     pub(crate) events: Ring,
-    /// Admitted tasks not yet born (`pending.rs`).
+    /// Admitted tasks not yet born (`model/pending.rs`).
     pub(crate) pending: pending::Table,
     /// Member processes that have exited but are not reaped yet (zombies),
     /// by group key: still in their context for the isolation checks
@@ -116,7 +116,7 @@ pub(crate) struct State {
     pub(crate) nr_pending: Atomic<usize>,
     /// The capabilities every context's mask holds (an upper bound on the
     /// intersection: bits are cleared as masks are set, never put back):
-    /// the capable hook returns at once for these (`caps.rs`).
+    /// the capable hook returns at once for these (`policy/caps.rs`).
     pub(crate) caps_floor: Atomic<u64>,
     /// Number of entries in `exited`, readable without the lock.
     pub(crate) nr_exited: Atomic<usize>,

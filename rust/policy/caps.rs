@@ -8,7 +8,7 @@
 //! every capability. The mask is enforced at three points
 //! (`Documentation/security.rst`):
 //! - entering: the entering thread's credentials are trimmed to the mask
-//!   (`device.rs`, ENTER), and another process may be moved in only if it
+//!   (`dev/processes.rs`, ENTER), and another process may be moved in only if it
 //!   holds nothing outside the mask;
 //! - exec: the new credentials of a member are trimmed before they are
 //!   committed (`hooks/caps.rs`, `security_bprm_committing_creds`), so a
