@@ -86,7 +86,7 @@ fn reap_ephemeral(inner: &mut Inner, ctx: &Arc<Context>, out: &mut Option<Arc<Co
     let mut cur = Some(ctx.clone());
     while let Some(c) = cur {
         let st = c.st.access(inner);
-        if !st.linked || !st.ephemeral() || st.subtree_processes != 0 {
+        if !st.linked() || !st.ephemeral() || st.subtree_processes != 0 {
             break;
         }
         if st.children.iter().next().is_some() {
@@ -372,7 +372,7 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
         if !to.is_within(&from) {
             return Err(EPERM);
         }
-        if !to.st.access(&inner).linked {
+        if !to.st.access(&inner).linked() {
             return Err(ENOENT);
         }
         if registry::kill_in_progress(&inner, to).is_some() {

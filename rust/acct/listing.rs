@@ -29,7 +29,7 @@ fn threads_of(key: task::GroupKey) -> u32 {
 /// The `VCTX_CTX_*` flags of `ctx` as reported (with the read-only ones).
 pub(crate) fn flags_of(inner: &Inner, ctx: &Context) -> u32 {
     let st = ctx.st.access(inner);
-    st.flags
+    st.flags()
         | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 }
         | if st.cgroup.is_some() { VCTX_CTX_CGROUP } else { 0 }
 }
@@ -62,7 +62,7 @@ pub(crate) fn entry(inner: &Inner, ctx: &Context, view: &Context, depth: u32) ->
         subtree_processes: st.subtree_processes,
         total_processes: st.total_processes,
         name: [0; 64],
-        caps: st.caps,
+        caps: st.caps(),
     };
     if ctx.id != view.id {
         let mut name = [0u8; 64];

@@ -60,7 +60,7 @@ pub(crate) unsafe fn check_enter(inner: &Inner, to: &Context, t: *mut bindings::
 /// dropped after the state lock.
 pub(crate) fn bind(st: &State, ctx: &Arc<Context>, cg: Option<CgroupRef>) -> Result<Option<CgroupRef>> {
     let mut inner = st.lock.lock();
-    if !ctx.st.access(&inner).linked {
+    if !ctx.st.access(&inner).linked() {
         return Err(ENOENT);
     }
     let Some(parent) = ctx.parent.as_ref() else {

@@ -45,7 +45,7 @@ pub(crate) fn lookup(st: &State, view: &Arc<Context>, path: &vctx_str) -> Result
     let names = read_path(path)?;
     let inner = st.lock.lock();
     let ctx = registry::resolve(&inner, view, &names)?;
-    if !ctx.st.access(&inner).linked {
+    if !ctx.st.access(&inner).linked() {
         return Err(ENOENT);
     }
     Ok(ctx)

@@ -26,7 +26,7 @@ pub(crate) fn enter(st: &State, arg: &Arg) -> Result<isize> {
     let view = view(st)?;
     let to = lookup(st, &view, &req.path)?;
     let target = TaskRef::find(req.pid).ok_or(ESRCH)?;
-    let mask = to.st.access(&st.lock.lock()).caps;
+    let mask = to.st.access(&st.lock.lock()).caps();
     if !target.is_current_group() {
         require_admin()?;
         // Another process's credentials cannot be changed from here: it

@@ -69,10 +69,11 @@ pub(crate) struct CtxState {
     pub(crate) name: Name,
     /// Children by name (so listings come out sorted).
     pub(crate) children: RBTree<Name, Arc<Context>>,
-    /// `VCTX_CTX_*` flags that userspace sets.
-    pub(crate) flags: u32,
-    /// False once destroyed (unlinked from the tree).
-    pub(crate) linked: bool,
+    /// `VCTX_CTX_*` flags that userspace sets: written only by
+    /// [`Context::set_flags`], which keeps [`Context::live`] in step.
+    flags: u32,
+    /// False once destroyed (unlinked from the tree): [`CtxState::linked`].
+    linked: bool,
     /// Kills in progress on this context (each covers the subtree).
     pub(crate) killing: u32,
     /// The signal of the latest kill in progress, sent at birth to any
@@ -93,8 +94,10 @@ pub(crate) struct CtxState {
     pub(crate) ns: Option<KBox<crate::model::ns_set::NsSet>>,
     /// The subtree's load average and latest pid (`virt/views.rs`).
     pub(crate) load: crate::model::load::Load,
-    /// The capability mask (`policy/caps.rs`): within the parent's.
-    pub(crate) caps: u64,
+    /// The capability mask (`policy/caps.rs`): within the parent's;
+    /// written only by [`Context::set_caps`], which keeps
+    /// [`Context::live`] in step.
+    caps: u64,
     /// Why the subtree last ended (`VCTX_EVENT_REBOOT`/`HALT`, `policy/reboot.rs`),
     /// 0 if not by reboot(2); cleared when a process joins it again.
     pub(crate) end_reason: u32,
@@ -128,6 +131,28 @@ impl CtxState {
     /// Whether it goes away by itself when it empties.
     pub(crate) fn ephemeral(&self) -> bool {
         self.flags & VCTX_CTX_EPHEMERAL != 0
+    }
+
+    /// The flags (`VCTX_CTX_*`).
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags
+    }
+
+    /// The capability mask.
+    pub(crate) fn caps(&self) -> u64 {
+        self.caps
+    }
+
+    /// Whether it is in the tree (not destroyed, not torn down).
+    pub(crate) fn linked(&self) -> bool {
+        self.linked
+    }
+
+    /// Records that it was put into the tree (create, the root at init)
+    /// or taken out of it (destroy, unload): the registry's and the
+    /// state's teardown's only.
+    pub(crate) fn set_linked(&mut self, linked: bool) {
+        self.linked = linked;
     }
 }
 

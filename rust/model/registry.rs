@@ -147,7 +147,7 @@ pub(crate) fn create_with_caps(
         // Inherited from the parent: NOVIRT (host values below a context
         // that shows them). The anchor's flags cannot change meanwhile in
         // a way that matters: phase 3 relinks only below the same anchor.
-        let inherited = anchor.st.access(&state.lock.lock()).flags & VCTX_CTX_NOVIRT;
+        let inherited = anchor.st.access(&state.lock.lock()).flags() & VCTX_CTX_NOVIRT;
         for i in found..want {
             let last = i + 1 == want;
             let name = if i < names.len() { names[i] } else { Name::root() };
@@ -160,7 +160,7 @@ pub(crate) fn create_with_caps(
 
         // Phase 3: link it, if the anchor is still there and free.
         let mut inner = state.lock.lock();
-        if !anchor.st.access(&inner).linked {
+        if !anchor.st.access(&inner).linked() {
             continue;
         }
         let first_name = names.get(found).copied();
@@ -172,7 +172,7 @@ pub(crate) fn create_with_caps(
         let mut parent = anchor;
         let mut last = None;
         for (ctx, slot) in chain.drain_all() {
-            let mask = parent.st.access(&inner).caps & caps;
+            let mask = parent.st.access(&inner).caps() & caps;
             ctx.set_caps(&mut inner, mask);
             let mut name = ctx.st.access(&inner).name;
             if name.as_bytes().is_empty() {
@@ -180,7 +180,7 @@ pub(crate) fn create_with_caps(
                 ctx.st.access_mut(&mut inner).name = name;
             }
             let st = ctx.st.access_mut(&mut inner);
-            st.linked = true;
+            st.set_linked(true);
             parent
                 .st
                 .access_mut(&mut inner)
@@ -245,10 +245,10 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
 /// reference after releasing the lock.
 pub(crate) fn unlink(inner: &mut Inner, ctx: &Context) -> Option<Arc<Context>> {
     let st = ctx.st.access_mut(inner);
-    if !st.linked {
+    if !st.linked() {
         return None;
     }
-    st.linked = false;
+    st.set_linked(false);
     let name = st.name;
     let parent = ctx.parent.as_ref()?;
     parent.st.access_mut(inner).children.remove(&name)

@@ -168,7 +168,7 @@ impl State {
             GFP_KERNEL,
         )?;
         let mut inner = self.lock.lock();
-        root.st.access_mut(&mut inner).linked = true;
+        root.st.access_mut(&mut inner).set_linked(true);
         inner.root = Some(root);
         Ok(())
     }
@@ -226,7 +226,7 @@ impl PinnedDrop for State {
 fn detach_subtree(inner: &mut Inner, ctx: &Context) {
     let children = core::mem::take(&mut ctx.st.access_mut(inner).children);
     for child in children.values() {
-        child.st.access_mut(inner).linked = false;
+        child.st.access_mut(inner).set_linked(false);
         detach_subtree(inner, child);
     }
 }

@@ -93,7 +93,7 @@ pub(crate) fn set(st: &State, ctx: &Arc<Context>, mask: u32, fds: &[i32; COUNT])
     {
         let mut inner = st.lock.lock();
         let cst = ctx.st.access_mut(&mut inner);
-        if !cst.linked {
+        if !cst.linked() {
             return Err(ENOENT);
         }
         if ctx.parent.is_none() {

@@ -79,7 +79,7 @@ fn narrow_below(inner: &mut Inner, ctx: &Context, mask: u64) {
             Some(c) => c.clone(),
             None => break,
         };
-        let narrowed = child.st.access(inner).caps & mask;
+        let narrowed = child.st.access(inner).caps() & mask;
         child.set_caps(inner, narrowed);
         narrow_below(inner, &child, mask);
     }
@@ -95,10 +95,10 @@ pub(crate) fn set(st: &State, view: &Context, ctx: &Context, mask: u64) -> Resul
     check_valid(mask)?;
     let mut inner = st.lock.lock();
     let cst = ctx.st.access(&inner);
-    if !cst.linked {
+    if !cst.linked() {
         return Err(ENOENT);
     }
-    let old = cst.caps;
+    let old = cst.caps();
     let parent = match &ctx.parent {
         Some(p) if ctx.id != view.id => p.clone(),
         _ => return Err(EPERM),
@@ -106,10 +106,10 @@ pub(crate) fn set(st: &State, view: &Context, ctx: &Context, mask: u64) -> Resul
     if mask == old {
         return Ok(old);
     }
-    if cst.flags & VCTX_CTX_SEALED != 0 {
+    if cst.flags() & VCTX_CTX_SEALED != 0 {
         return Err(EPERM);
     }
-    if mask & !parent.st.access(&inner).caps != 0 {
+    if mask & !parent.st.access(&inner).caps() != 0 {
         return Err(EPERM);
     }
     ctx.set_caps(&mut inner, mask);
@@ -130,7 +130,7 @@ mod tests {
     const ADMIN: u64 = 1 << kernel::bindings::CAP_SYS_ADMIN;
 
     fn caps(st: &State, c: &Context) -> u64 {
-        c.st.access(&st.lock.lock()).caps
+        c.st.access(&st.lock.lock()).caps()
     }
 
     #[test]

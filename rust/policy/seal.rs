@@ -20,7 +20,7 @@ use crate::model::state::{Inner, State};
 
 /// Whether `ctx` is sealed.
 fn sealed(inner: &Inner, ctx: &Context) -> bool {
-    ctx.st.access(inner).flags & VCTX_CTX_SEALED != 0
+    ctx.st.access(inner).flags() & VCTX_CTX_SEALED != 0
 }
 
 /// EPERM if a process whose context is `view` may not loosen `ctx`: if
@@ -58,10 +58,10 @@ pub(crate) fn check_create(st: &State, view: &Context, ctx_flags: u32) -> Result
 pub(crate) fn seal(st: &State, ctx: &Arc<Context>) -> Result {
     let mut inner = st.lock.lock();
     let cst = ctx.st.access(&inner);
-    if !cst.linked {
+    if !cst.linked() {
         return Err(ENOENT);
     }
-    let sealed = cst.flags | VCTX_CTX_SEALED;
+    let sealed = cst.flags() | VCTX_CTX_SEALED;
     ctx.set_flags(&mut inner, sealed);
     Ok(())
 }
@@ -77,10 +77,10 @@ pub(crate) fn set_flags(
     clear: u32,
 ) -> Result<u32> {
     let mut inner = st.lock.lock();
-    if !ctx.st.access(&inner).linked {
+    if !ctx.st.access(&inner).linked() {
         return Err(ENOENT);
     }
-    let old = ctx.st.access(&inner).flags;
+    let old = ctx.st.access(&inner).flags();
     let new = (old | set) & !clear;
     if new != old {
         check_frozen(&inner, view, ctx)?;

@@ -178,7 +178,7 @@ pub(crate) enum View {
 /// is the root or has `VCTX_CTX_NOVIRT`.
 fn viewer(inner: &Inner) -> Option<&Arc<Context>> {
     let m = inner.members.get(&task::current_key())?;
-    let virt = m.ctx.parent.is_some() && m.ctx.st.access(inner).flags & VCTX_CTX_NOVIRT == 0;
+    let virt = m.ctx.parent.is_some() && m.ctx.st.access(inner).flags() & VCTX_CTX_NOVIRT == 0;
     virt.then_some(&m.ctx)
 }
 
@@ -325,9 +325,9 @@ mod tests {
         {
             let inner = st.lock.lock();
             for c in [&nv, &child, &deep] {
-                assert_ne!(c.st.access(&inner).flags & VCTX_CTX_NOVIRT, 0);
+                assert_ne!(c.st.access(&inner).flags() & VCTX_CTX_NOVIRT, 0);
             }
-            assert_eq!(plain.st.access(&inner).flags & VCTX_CTX_NOVIRT, 0);
+            assert_eq!(plain.st.access(&inner).flags() & VCTX_CTX_NOVIRT, 0);
             // A load with nobody active decays by one kernel step a round.
             plain.st.access(&inner).load.avg[0].store(FIXED_1, Relaxed);
             record_fork(&inner, &deep, 42);
