@@ -43,19 +43,12 @@ fn sync(state: &State, inner: &mut Inner, key: GroupKey, spare: &mut Spare) -> R
 /// one walk up the ancestors.
 fn account_join(inner: &mut Inner, ctx: &Context, fork: bool) {
     let st = ctx.st.access_mut(inner);
-    if st.subtree_processes == 0 {
-        // It starts again: why it last ended is history.
-        st.end_reason = 0;
-    }
-    st.processes += 1;
-    st.total_processes += 1;
+    st.count_join();
     st.acct.forks.own += u64::from(fork);
     for c in ctx.ancestors_and_self() {
         let st = c.st.access_mut(inner);
-        st.subtree_processes += 1;
-        st.emptied_ns = 0;
+        let n = u64::from(st.count_subtree_join());
         st.acct.forks.sub += u64::from(fork);
-        let n = u64::from(st.subtree_processes);
         limits::observe_nproc(inner, c, n);
     }
 }
@@ -64,15 +57,15 @@ fn account_join(inner: &mut Inner, ctx: &Context, fork: bool) {
 /// in one walk up the ancestors; true if some subtree became empty.
 fn account_leave(inner: &mut Inner, ctx: &Context, now: u64, exit: bool) -> bool {
     let st = ctx.st.access_mut(inner);
-    st.processes = st.processes.saturating_sub(1);
+    st.count_leave();
     st.acct.exits.own += u64::from(exit);
     let mut emptied = false;
     for c in ctx.ancestors_and_self() {
         let st = c.st.access_mut(inner);
-        st.subtree_processes = st.subtree_processes.saturating_sub(1);
+        let left = st.count_subtree_leave();
         st.acct.exits.sub += u64::from(exit);
-        if st.subtree_processes == 0 && c.parent.is_some() {
-            st.emptied_ns = now;
+        if left == 0 && c.parent.is_some() {
+            st.mark_emptied(now);
             emptied = true;
         }
     }
@@ -86,7 +79,7 @@ fn reap_ephemeral(inner: &mut Inner, ctx: &Arc<Context>, out: &mut Option<Arc<Co
     let mut cur = Some(ctx.clone());
     while let Some(c) = cur {
         let st = c.st.access(inner);
-        if !st.linked() || !st.ephemeral() || st.subtree_processes != 0 {
+        if !st.linked() || !st.ephemeral() || st.subtree_processes() != 0 {
             break;
         }
         if st.children.iter().next().is_some() {

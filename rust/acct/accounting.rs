@@ -78,8 +78,8 @@ pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, rss: &mut RssList) -> 
     note_rss(inner, ctx, own_rss, sub_rss);
     let st = ctx.st.access(inner);
     own_use.add(&st.acct.dead_own);
-    let mut own = counters_of(inner, ctx, &own_use, u64::from(st.processes), own_threads, false);
-    let mut sub = counters_of(inner, ctx, &st.acct.dead_sub, u64::from(st.subtree_processes), 0, true);
+    let mut own = counters_of(inner, ctx, &own_use, u64::from(st.processes()), own_threads, false);
+    let mut sub = counters_of(inner, ctx, &st.acct.dead_sub, u64::from(st.subtree_processes()), 0, true);
     add_use(&mut sub, &sub_use, sub_threads);
     own.rss_bytes = own_rss;
     sub.rss_bytes = sub_rss;

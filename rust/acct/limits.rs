@@ -113,7 +113,7 @@ fn grow(
         let (pprocs, ptasks) = (st.acct.pending_procs, st.acct.pending_tasks);
         limited |= nproc != NONE || nthreads != NONE;
         if procs > 0 && nproc != NONE {
-            let want = u64::from(st.subtree_processes) + pprocs + procs;
+            let want = u64::from(st.subtree_processes()) + pprocs + procs;
             if want > nproc {
                 note_failure(inner, c, ctx, NPROC, nproc, want, Some(&who()));
                 return Err(EAGAIN);

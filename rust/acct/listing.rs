@@ -57,10 +57,10 @@ pub(crate) fn entry(inner: &Inner, ctx: &Context, view: &Context, depth: u32) ->
         depth,
         created_ns: ctx.created_ns,
         nr_children: st.children.iter().count() as u32,
-        nr_processes: st.processes,
+        nr_processes: st.processes(),
         nr_threads: 0,
-        subtree_processes: st.subtree_processes,
-        total_processes: st.total_processes,
+        subtree_processes: st.subtree_processes(),
+        total_processes: st.total_processes(),
         name: [0; 64],
         caps: st.caps(),
     };
@@ -151,7 +151,7 @@ pub(crate) fn pids(inner: &Inner, ctx: &Arc<Context>, recursive: bool, out: &mut
 /// Processes that ever joined `ctx` or any of its descendants.
 pub(crate) fn subtree_total(inner: &Inner, ctx: &Context) -> u64 {
     let st = ctx.st.access(inner);
-    st.total_processes
+    st.total_processes()
         + st
             .children
             .values()

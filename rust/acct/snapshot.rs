@@ -125,9 +125,9 @@ fn take(
         }
         let mut own = live[i].0;
         own.add(&st.acct.dead_own);
-        e.self_ = accounting::counters_of(inner, c, &own, u64::from(st.processes), live[i].1, false);
+        e.self_ = accounting::counters_of(inner, c, &own, u64::from(st.processes()), live[i].1, false);
         e.subtree =
-            accounting::counters_of(inner, c, &st.acct.dead_sub, u64::from(st.subtree_processes), 0, true);
+            accounting::counters_of(inner, c, &st.acct.dead_sub, u64::from(st.subtree_processes()), 0, true);
         out.push_within_capacity(e).map_err(|_| EAGAIN)?;
     }
     // Each context's live figures count in its ancestors' subtrees too.

@@ -120,7 +120,7 @@ pub(crate) fn wait(st: &State, arg: &Arg) -> Result<isize> {
     let (_, sub) = accounting::reading(st, &ctx)?;
     let inner = st.lock.lock();
     let s = ctx.st.access(&inner);
-    let end = if s.emptied_ns != 0 { s.emptied_ns } else { state::now_ns() };
+    let end = if s.emptied_ns() != 0 { s.emptied_ns() } else { state::now_ns() };
     req.id = ctx.id;
     req.lifetime_ns = end.saturating_sub(ctx.created_ns);
     req.total_processes = listing::subtree_total(&inner, &ctx);

@@ -79,15 +79,16 @@ pub(crate) struct CtxState {
     /// The signal of the latest kill in progress, sent at birth to any
     /// process that forks into the subtree while it runs.
     pub(crate) kill_sig: u32,
-    /// Member processes of this context itself.
-    pub(crate) processes: u32,
+    /// Member processes of this context itself. The four counts below
+    /// change only through the `count_*` methods (`crate::lifecycle`).
+    processes: u32,
     /// Member processes of this context and all its descendants.
-    pub(crate) subtree_processes: u32,
+    subtree_processes: u32,
     /// Processes that ever joined (by fork or enter), this context only.
-    pub(crate) total_processes: u64,
+    total_processes: u64,
     /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
     /// members (or never had any).
-    pub(crate) emptied_ns: u64,
+    emptied_ns: u64,
     /// Counters and limits (`acct/accounting.rs`, `acct/limits.rs`).
     pub(crate) acct: Acct,
     /// Namespaces it holds (`crate::ns::namespaces`), if any.
@@ -141,6 +142,60 @@ impl CtxState {
     /// The capability mask.
     pub(crate) fn caps(&self) -> u64 {
         self.caps
+    }
+
+    /// Member processes of this context itself.
+    pub(crate) fn processes(&self) -> u32 {
+        self.processes
+    }
+
+    /// Member processes of this context and all its descendants.
+    pub(crate) fn subtree_processes(&self) -> u32 {
+        self.subtree_processes
+    }
+
+    /// Processes that ever joined this context itself.
+    pub(crate) fn total_processes(&self) -> u64 {
+        self.total_processes
+    }
+
+    /// CLOCK_BOOTTIME when the subtree last became empty, 0 while it has
+    /// members (or never had any).
+    pub(crate) fn emptied_ns(&self) -> u64 {
+        self.emptied_ns
+    }
+
+    /// A process joins this context itself (by fork or enter). If the
+    /// subtree was empty it starts again: why it last ended is history.
+    pub(crate) fn count_join(&mut self) {
+        if self.subtree_processes == 0 {
+            self.end_reason = 0;
+        }
+        self.processes += 1;
+        self.total_processes += 1;
+    }
+
+    /// A process joins this context's subtree; returns the subtree's count.
+    pub(crate) fn count_subtree_join(&mut self) -> u32 {
+        self.subtree_processes += 1;
+        self.emptied_ns = 0;
+        self.subtree_processes
+    }
+
+    /// A process leaves this context itself (exit, or moved down).
+    pub(crate) fn count_leave(&mut self) {
+        self.processes = self.processes.saturating_sub(1);
+    }
+
+    /// A process leaves this context's subtree; returns the subtree's count.
+    pub(crate) fn count_subtree_leave(&mut self) -> u32 {
+        self.subtree_processes = self.subtree_processes.saturating_sub(1);
+        self.subtree_processes
+    }
+
+    /// Records that the subtree became empty at `now` (CLOCK_BOOTTIME, ns).
+    pub(crate) fn mark_emptied(&mut self, now: u64) {
+        self.emptied_ns = now;
     }
 
     /// Whether it is in the tree (not destroyed, not torn down).

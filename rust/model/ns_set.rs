@@ -63,7 +63,7 @@ impl Released {
 pub(crate) fn release_emptied(inner: &mut Inner, ctx: &Context, out: &mut Released) {
     for c in ctx.ancestors_and_self() {
         let cst = c.st.access_mut(inner);
-        if cst.subtree_processes != 0 {
+        if cst.subtree_processes() != 0 {
             break;
         }
         if let Some(set) = cst.ns.take() {

@@ -228,7 +228,7 @@ pub(crate) fn destroy(state: &State, view: &Arc<Context>, names: &[Name]) -> Res
         let mut inner = state.lock.lock();
         let ctx = resolve(&inner, view, names)?;
         let st = ctx.st.access(&inner);
-        if st.subtree_processes != 0 || st.children.iter().next().is_some() {
+        if st.subtree_processes() != 0 || st.children.iter().next().is_some() {
             return Err(EBUSY);
         }
         removed = unlink(&mut inner, &ctx);

@@ -58,7 +58,7 @@ fn sweep(state: &State, ctx: &Context, sig: u32) -> Result<u32> {
     for _round in 0..10_000 {
         let want = {
             let inner = state.lock.lock();
-            ctx.st.access(&inner).subtree_processes as usize
+            ctx.st.access(&inner).subtree_processes() as usize
         };
         let mut batch = KVec::with_capacity(want + 8, GFP_KERNEL)?;
         let missed = {

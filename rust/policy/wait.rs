@@ -18,7 +18,7 @@ pub(crate) fn until_empty(state: &State, ctx: &Arc<Context>, timeout: Option<Jif
     let mut remaining = timeout;
     let mut inner = state.lock.lock();
     loop {
-        if ctx.st.access(&inner).subtree_processes == 0 {
+        if ctx.st.access(&inner).subtree_processes() == 0 {
             return Ok(true);
         }
         match remaining {
