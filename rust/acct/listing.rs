@@ -30,7 +30,7 @@ fn threads_of(key: task::GroupKey) -> u32 {
 pub(crate) fn flags_of(inner: &Inner, ctx: &Context) -> u32 {
     let st = ctx.st.access(inner);
     st.flags()
-        | if st.killing > 0 { VCTX_CTX_KILLING } else { 0 }
+        | if st.kill().is_some() { VCTX_CTX_KILLING } else { 0 }
         | if st.cgroup.is_some() { VCTX_CTX_CGROUP } else { 0 }
 }
 

@@ -75,10 +75,10 @@ pub(crate) struct CtxState {
     /// False once destroyed (unlinked from the tree): [`CtxState::linked`].
     linked: bool,
     /// Kills in progress on this context (each covers the subtree).
-    pub(crate) killing: u32,
+    killing: u32,
     /// The signal of the latest kill in progress, sent at birth to any
     /// process that forks into the subtree while it runs.
-    pub(crate) kill_sig: u32,
+    kill_sig: u32,
     /// Member processes of this context itself. The four counts below
     /// change only through the `count_*` methods (`crate::lifecycle`).
     processes: u32,
@@ -196,6 +196,29 @@ impl CtxState {
     /// Records that the subtree became empty at `now` (CLOCK_BOOTTIME, ns).
     pub(crate) fn mark_emptied(&mut self, now: u64) {
         self.emptied_ns = now;
+    }
+
+    /// The signal of the latest kill in progress on this context itself,
+    /// if one is (`crate::policy::kill`; ancestors' kills:
+    /// `registry::kill_in_progress`).
+    pub(crate) fn kill(&self) -> Option<u32> {
+        (self.killing > 0).then_some(self.kill_sig)
+    }
+
+    /// A kill with `sig` starts on this context.
+    pub(crate) fn begin_kill(&mut self, sig: u32) {
+        self.killing += 1;
+        self.kill_sig = sig;
+    }
+
+    /// The kill in progress escalates to `sig`.
+    pub(crate) fn escalate_kill(&mut self, sig: u32) {
+        self.kill_sig = sig;
+    }
+
+    /// A kill on this context ends.
+    pub(crate) fn end_kill(&mut self) {
+        self.killing -= 1;
     }
 
     /// Whether it is in the tree (not destroyed, not torn down).

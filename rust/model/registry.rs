@@ -69,10 +69,7 @@ pub(crate) fn path_of(inner: &Inner, ctx: &Context, view: &Context, out: &mut KV
 /// Whether `ctx` or an ancestor is being killed; the signal of the nearest
 /// such kill.
 pub(crate) fn kill_in_progress(inner: &Inner, ctx: &Context) -> Option<u32> {
-    ctx.ancestors_and_self().find_map(|c| {
-        let st = c.st.access(inner);
-        (st.killing > 0).then_some(st.kill_sig)
-    })
+    ctx.ancestors_and_self().find_map(|c| c.st.access(inner).kill())
 }
 
 /// [`create_with_caps`] with every capability: what the KUnit tests use

@@ -28,23 +28,20 @@ struct KillGuard<'a> {
 impl<'a> KillGuard<'a> {
     fn new(state: &'a State, ctx: &'a Arc<Context>, sig: u32) -> Self {
         let mut inner = state.lock.lock();
-        let st = ctx.st.access_mut(&mut inner);
-        st.killing += 1;
-        st.kill_sig = sig;
+        ctx.st.access_mut(&mut inner).begin_kill(sig);
         Self { state, ctx }
     }
 
     fn escalate(&self, sig: u32) {
         let mut inner = self.state.lock.lock();
-        self.ctx.st.access_mut(&mut inner).kill_sig = sig;
+        self.ctx.st.access_mut(&mut inner).escalate_kill(sig);
     }
 }
 
 impl Drop for KillGuard<'_> {
     fn drop(&mut self) {
         let mut inner = self.state.lock.lock();
-        let st = self.ctx.st.access_mut(&mut inner);
-        st.killing -= 1;
+        self.ctx.st.access_mut(&mut inner).end_kill();
     }
 }
 
