@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Membership: which context each process is in, kept current by the fork
-//! and exit hooks, and moved only down the tree by enter.
+//! The lifecycle of a member process: fork (admission, birth), exec, exit
+//! and reap, and enter (moved only down the tree) — the one place that
+//! changes membership, counters, limits, namespaces, load and the index
+//! together, under one lock hold. Which context each process is in is
+//! kept current here; the table's queries are `crate::model::members`.
 //!
 //! A process (thread group) is keyed by its `signal_struct`, which all its
 //! threads share: threads follow their process, and enter moves them all
@@ -16,6 +19,7 @@ use crate::kern::usage::{Raw, Usage};
 use crate::model::context::Context;
 use crate::model::events::Who;
 use crate::model::index::Spare;
+use crate::model::members;
 use crate::model::pending;
 use crate::model::registry;
 use crate::model::state::{self, Inner, Member, State};
@@ -358,7 +362,7 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     let old;
     {
         let mut inner = state.lock.lock();
-        let from = crate::model::members::context_of(&inner, key)?;
+        let from = members::context_of(&inner, key)?;
         if !from.is_within(view) {
             return Err(ESRCH);
         }
