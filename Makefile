@@ -69,10 +69,11 @@ test-host: deps ## host tests only (cargo test)
 bench: deps ## benchmarks in one boot: table, JSON in bench/results/ (3-10 min)
 	tools/bench
 
-check: deps ## lints: module with CLIPPY=1, cargo clippy, shellcheck
+check: deps ## lints: module's layer order (tools/check-layers), module with CLIPPY=1, cargo clippy, shellcheck
+	tools/check-layers
 	tools/build-module $(VFLAGS) --clippy >/dev/null
 	cd userspace && cargo clippy --quiet --all-targets --locked -- -D warnings
-	if command -v shellcheck >/dev/null; then shellcheck -x tools/*[!.]? tools/lib.sh tools/guest/init tests/*.sh tests/lib/*.sh; fi
+	if command -v shellcheck >/dev/null; then shellcheck -x $$(grep -sL '^#!.*python' tools/*[!.]?) tools/lib.sh tools/guest/init tests/*.sh tests/lib/*.sh; fi
 
 clean: ## remove build output of the module and the CLI (not the kernel)
 	rm -rf rust/generated userspace/target

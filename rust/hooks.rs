@@ -5,7 +5,7 @@
 //! Each hook is one file holding its callback; the mechanisms (tracepoint
 //! probes, ftrace overrides) are in their own files. Callbacks run in
 //! atomic context: no sleeping, `GFP_ATOMIC` only. They find the module
-//! state through [`crate::state::get`].
+//! state through [`crate::model::state::get`].
 //!
 //! | hook                          | mechanism  | file                  |
 //! |-------------------------------|------------|-----------------------|

@@ -7,67 +7,49 @@
 //! device, `/dev/vctx`, with the ioctls of `include/uapi/vctx.h`
 //! (`Documentation/abi.rst`); the design is in `Documentation/design.rst`.
 //!
-//! Map of the crate:
-//! - [`uapi`]: the ABI types, generated from the C header by bindgen;
-//! - [`ioctl_arg`]: copy-in and copy-out of extensible ioctl structs;
-//! - [`chardev`]: the misc device registration and its file operations;
-//! - [`device`]: ioctl dispatch, one small method per command;
-//! - [`state`]: the global state and its one lock;
-//! - [`context`], [`name`], [`registry`]: the tree of named contexts;
-//! - [`membership`]: which process is in which context;
-//! - [`index`]: the same, read by the hooks without a lock (RCU);
-//! - [`isolation`]: what a process may see, signal, trace and name in a
-//!   syscall, and what machine-wide state a member may not change;
-//! - [`kill`], [`wait`], [`listing`]: what the commands do;
-//! - [`namespaces`], [`seal`], [`ns_ioctl`]: contexts as containers —
-//!   the namespaces a context holds, sealing, flag changes;
-//! - [`caps`]: capability masks, what a context's processes can hold;
-//! - [`reboot`]: reboot(2) inside a context ends the context;
-//! - [`cgroup`], [`cgroup_ioctl`]: contexts bound to cgroup v2 and the
-//!   policy that keeps members in their cgroup;
-//! - [`task`]: the task and pid accessors (over the C shim);
+//! Map of the crate: one folder per layer, lowest first. A file uses only
+//! its own layer and the layers before it (`tools/check-layers` fails the
+//! build's checks otherwise; `Documentation/design.rst`, "Code map:
+//! layers", says why this order):
+//! - [`abi`]: the ABI types (bindgen), extensible-struct copy-in/out, names
+//!   and paths, the C-vs-Rust layout self-check — the only place raw user
+//!   input becomes types;
+//! - [`kern`]: raw kernel access over the C shim: tasks and pids, usage
+//!   readings, counted cgroup references;
+//! - [`model`]: what the state lock guards — the state and its lock, the
+//!   context tree (registry), the membership table and its lock-free index
+//!   (RCU), pending forks, the event ring, and each subsystem's
+//!   per-context data (counters, held namespaces, load);
+//! - [`acct`]: accounting and limits, and what STAT, SNAPSHOT, LIST, INFO
+//!   and PIDS report;
+//! - [`ns`]: the namespaces a context holds;
+//! - [`cgroup`]: contexts bound to cgroup v2 and the policy on them;
+//! - [`virt`]: virtualized `/proc` views and `sysinfo(2)`, the per-context
+//!   load average and its 5 s sampler;
+//! - [`policy`]: isolation (what a member may see, signal, trace, name and
+//!   change), capability masks, sealing, kill, wait, reboot(2);
+//! - [`lifecycle`]: fork, exec, exit, reap and enter — the one file that
+//!   changes several subsystems at once;
+//! - [`dev`]: `/dev/vctx` — the misc device, the open file, dispatch and
+//!   one file per command group;
 //! - [`hooks`]: tracepoints and ftrace overrides, the only code that
-//!   attaches to kernel internals;
-//! - [`virt`]: virtualized `/proc/uptime`, `loadavg`, `meminfo` and
-//!   `sysinfo(2)` inside a context, and the per-context load average;
-//! - [`sampler`]: the periodic (5 s) tick that samples the load;
-//! - [`layout`]: the C-vs-Rust layout self-check run before anything else.
+//!   attaches to kernel internals.
 
 use kernel::prelude::*;
 
-mod accounting;
-mod caps;
+// The layers, lowest first: each uses only itself and the ones above
+// this line of it (tools/check-layers enforces the order).
+mod abi;
+mod kern;
+mod model;
+mod acct;
+mod ns;
 mod cgroup;
-mod cgroup_ioctl;
-mod chardev;
-mod context;
-mod device;
-mod events;
-mod hooks;
-mod index;
-mod ioctl_arg;
-mod isolation;
-mod kill;
-mod layout;
-mod limits;
-mod listing;
-mod membership;
-mod name;
-mod namespaces;
-mod ns_ioctl;
-mod pending;
-mod reader;
-mod reboot;
-mod registry;
-mod sampler;
-mod seal;
-mod snapshot;
-mod state;
-mod task;
-mod uapi;
-mod usage;
 mod virt;
-mod wait;
+mod policy;
+mod lifecycle;
+mod dev;
+mod hooks;
 
 module! {
     type: VctxModule,
@@ -78,7 +60,7 @@ module! {
 }
 
 /// The state, published to the hooks for as long as it lives.
-struct Published(Pin<KBox<state::State>>);
+struct Published(Pin<KBox<model::state::State>>);
 
 impl Drop for Published {
     fn drop(&mut self) {
@@ -92,26 +74,26 @@ impl Drop for Published {
 #[pin_data]
 struct VctxModule {
     #[pin]
-    dev: chardev::Registration,
+    dev: dev::device::Registration,
     #[pin]
     hooks: hooks::Hooks,
-    sampler: sampler::Sampler,
+    sampler: virt::sampler::Sampler,
     state: Published,
 }
 
 impl kernel::InPlaceModule for VctxModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             state: {
-                layout::check()?;
-                let st = KBox::pin_init(state::State::new(events::Ring::new()?), GFP_KERNEL)?;
+                abi::layout::check()?;
+                let st = KBox::pin_init(model::state::State::new(model::events::Ring::new()?), GFP_KERNEL)?;
                 st.init_root()?;
                 st.publish();
                 Published(st)
             },
-            sampler: sampler::Sampler::start()?,
+            sampler: virt::sampler::Sampler::start()?,
             hooks <- hooks::Hooks::register(),
-            dev <- chardev::Registration::register(module),
+            dev <- dev::device::Registration::register::<Self>(),
         })
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Capability masks, enforced (`crate::caps`, `Documentation/security.rst`):
+//! Capability masks, enforced (`crate::policy::caps`, `Documentation/security.rst`):
 //!
 //! - `security_capable(cred, ns, cap, opts)`: every capability check
 //!   (`capable`, `ns_capable`, `file_ns_capable`, `has_capability`, ...).
@@ -9,7 +9,7 @@
 //!   context has members; every mask holds the capability; the check is
 //!   not against the initial user namespace, not in task context, or the
 //!   credentials lack the capability anyway (the kernel refuses then).
-//!   Only then is the caller's context looked up (no lock: `crate::index`).
+//!   Only then is the caller's context looked up (no lock: `crate::model::index`).
 //! - `security_bprm_committing_creds(bprm)`: an exec by a member has its
 //!   new credentials trimmed to the mask before they are committed, so a
 //!   setuid-root or file-capability binary gains nothing beyond it.
@@ -24,7 +24,7 @@ use kernel::{
 };
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{caps, state, task};
+use crate::{policy::caps, model::state, kern::task};
 
 #[expect(
     improper_ctypes,

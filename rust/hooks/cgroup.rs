@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The cgroup hooks (issue 13): members stay in their context's cgroup and
-//! do not change cgroups outside it (`crate::cgroup` decides).
+//! do not change cgroups outside it (`crate::cgroup::binding` decides).
 //!
 //! - `cgroup_attach_task(struct cgroup *dst, struct task_struct *leader,
 //!   bool threadgroup)`: every migration by `cgroup.procs`/`cgroup.threads`
@@ -22,7 +22,7 @@ use core::ffi::c_void;
 use kernel::{bindings, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{cgroup, state};
+use crate::{cgroup::binding, model::state};
 
 extern "C" {
     fn vctx_kof_cgroup(of: *mut c_void, delegatable: *mut bool) -> *mut c_void;
@@ -44,7 +44,7 @@ ftrace_callback! {
         let leader = call.arg(1) as *mut bindings::task_struct;
         // SAFETY: by the prototype, `dst` is a live cgroup and `leader` a
         // task, both pinned by the caller (cgroup_mutex, a task reference).
-        if let Err(e) = unsafe { cgroup::may_attach(st, dst, leader) } {
+        if let Err(e) = unsafe { binding::may_attach(st, dst, leader) } {
             call.fail(e);
         }
     }
@@ -64,7 +64,7 @@ ftrace_callback! {
             return;
         }
         // SAFETY: the file's cgroup lives while the file is active.
-        if let Err(e) = unsafe { cgroup::may_change(st, cgrp, delegatable) } {
+        if let Err(e) = unsafe { binding::may_change(st, cgrp, delegatable) } {
             call.fail(e);
         }
     }
@@ -82,7 +82,7 @@ ftrace_callback! {
             return;
         }
         // SAFETY: the node's cgroup lives while the node is active.
-        if let Err(e) = unsafe { cgroup::may_change(st, cgrp, true) } {
+        if let Err(e) = unsafe { binding::may_change(st, cgrp, true) } {
             call.fail(e);
         }
     }
@@ -100,7 +100,7 @@ ftrace_callback! {
             return;
         }
         // SAFETY: the node's cgroup lives while the node is active.
-        if let Err(e) = unsafe { cgroup::may_change(st, cgrp, false) } {
+        if let Err(e) = unsafe { binding::may_change(st, cgrp, false) } {
             call.fail(e);
         }
     }

@@ -16,7 +16,7 @@
 //!
 //! All three are reached through function pointers, so never inlined, and
 //! each has one definition on the test kernel and on Debian's. The
-//! callback asks [`virt::decide`] (a member of a virtualized context
+//! callback asks [`views::decide`] (a member of a virtualized context
 //! bound to a cgroup?); only then does the shim compute the view and
 //! redirect if it differs from the host's. The replacements are in
 //! `shim_cpuview.c`; they never call the original and never sleep.
@@ -24,8 +24,8 @@
 use kernel::{bindings, prelude::*};
 
 use super::ftrace::{ftrace_callback, FtraceHook};
-use crate::state;
-use crate::virt::{self, View};
+use crate::model::state;
+use crate::virt::views::{self, View};
 
 #[expect(
     improper_ctypes,
@@ -49,7 +49,7 @@ const CPUS_ATTR: u32 = 2;
 /// `which` names.
 unsafe fn redirect_if(fregs: *mut bindings::ftrace_regs, which: u32) {
     let Some(st) = state::get() else { return };
-    if !virt::decide(st, View::Cpus) {
+    if !views::decide(st, View::Cpus) {
         return;
     }
     // SAFETY: this invocation's registers, for the function `which`

@@ -8,13 +8,13 @@
 //! Denied (EAGAIN): any task creation by a process whose context subtree
 //! is being killed, so that nothing escapes the sweep; and a task that
 //! would take a context or an ancestor beyond its nproc (new processes:
-//! no `CLONE_THREAD`) or nthreads limit (`limits.rs`). Denied (EPERM):
-//! `clone3(CLONE_INTO_CGROUP)` by a member (`cgroup.rs`).
+//! no `CLONE_THREAD`) or nthreads limit (`acct/limits.rs`). Denied (EPERM):
+//! `clone3(CLONE_INTO_CGROUP)` by a member (`cgroup/binding.rs`).
 
 use kernel::{bindings, ffi::c_ulong, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{cgroup, membership, state, task};
+use crate::{cgroup::binding, lifecycle, model::state, kern::task};
 
 ftrace_callback! {
     /// `security_task_alloc(task, clone_flags)`: -EAGAIN during a kill.
@@ -29,8 +29,8 @@ ftrace_callback! {
         let child = call.arg(0);
         // SAFETY: arg 0 is the task being created, valid for the call.
         let worker = unsafe { task::is_worker(child as *mut bindings::task_struct) };
-        let into_cgroup = call.arg(1) as u64 & cgroup::CLONE_INTO_CGROUP != 0;
-        if let Err(e) = membership::admit_fork(st, child, process, !worker, into_cgroup) {
+        let into_cgroup = call.arg(1) as u64 & binding::CLONE_INTO_CGROUP != 0;
+        if let Err(e) = lifecycle::admit_fork(st, child, process, !worker, into_cgroup) {
             call.fail(e);
         }
     }

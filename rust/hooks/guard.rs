@@ -6,9 +6,9 @@
 use kernel::{bindings, ffi::c_long};
 
 use super::ftrace::Call;
-use crate::isolation::{self, Access};
-use crate::state;
-use crate::task::TaskRef;
+use crate::kern::task::TaskRef;
+use crate::model::state;
+use crate::policy::isolation::{self, Access};
 
 /// Makes the hooked call return `ret` without running unless the calling
 /// process may `access` task `t`.

@@ -12,7 +12,7 @@ use kernel::prelude::*;
 
 use super::ftrace::{ftrace_callback, FtraceHook};
 use super::virt_redirect::redirect_if;
-use crate::virt::View;
+use crate::virt::views::View;
 
 ftrace_callback! {
     /// `loadavg_proc_show`: the context's view, or the host's untouched.

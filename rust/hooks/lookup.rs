@@ -30,8 +30,8 @@ use kernel::{ffi::c_long, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::guard_found;
-use crate::isolation::Access;
-use crate::task::TaskRef;
+use crate::kern::task::TaskRef;
+use crate::policy::isolation::Access;
 
 ftrace_callback! {
     /// `find_task_by_vpid(nr)`, `find_get_task_by_vpid(nr)`: NULL.

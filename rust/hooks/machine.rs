@@ -25,7 +25,7 @@
 use kernel::{ffi::c_long, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{isolation, state};
+use crate::{policy::isolation, model::state};
 
 extern "C" {
     fn vctx_sysctl_write_is_ns(iocb: *mut core::ffi::c_void) -> bool;

@@ -30,8 +30,8 @@ use kernel::{ffi::c_long, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::guard_task_arg;
-use crate::isolation::{self, Access};
-use crate::state;
+use crate::model::state;
+use crate::policy::isolation::{self, Access};
 
 #[expect(
     improper_ctypes,

@@ -31,9 +31,9 @@ use kernel::{bindings, ffi::c_long, prelude::*, sync::atomic::Relaxed};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::{guard, guard_found};
-use crate::isolation::Access;
-use crate::state;
-use crate::task::TaskRef;
+use crate::kern::task::TaskRef;
+use crate::model::state;
+use crate::policy::isolation::Access;
 
 extern "C" {
     fn vctx_proc_is_root_dir(file: *const c_void) -> bool;

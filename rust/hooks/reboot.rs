@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `reboot(2)` from a member never reaches the machine (`crate::reboot`).
+//! `reboot(2)` from a member never reaches the machine (`crate::policy::reboot`).
 //! The syscall wrapper is hooked, as for `sysinfo(2)` (x86-64: the
 //! arguments are in the `pt_regs` its first argument points to). Outside
 //! contexts, and in a pid namespace other than the initial one, the call
@@ -10,8 +10,8 @@
 use kernel::{bindings, prelude::*, sync::atomic::Relaxed};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::reboot::{verdict, Verdict};
-use crate::{state, task};
+use crate::policy::reboot::{verdict, Verdict};
+use crate::{model::state, kern::task};
 
 #[expect(
     improper_ctypes,

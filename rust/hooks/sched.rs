@@ -13,7 +13,7 @@ use core::ffi::c_void;
 use kernel::{bindings, prelude::*};
 
 use super::tracepoint::Probe;
-use crate::{membership, state};
+use crate::{lifecycle, model::state};
 
 /// # Safety
 ///
@@ -28,7 +28,7 @@ unsafe extern "C" fn fork_probe(
         return;
     }
     // SAFETY: the tracepoint passes valid tasks.
-    unsafe { membership::on_fork(st, parent, child) };
+    unsafe { lifecycle::on_fork(st, parent, child) };
 }
 
 /// # Safety
@@ -41,7 +41,7 @@ unsafe extern "C" fn exit_probe(_data: *mut c_void, p: *mut bindings::task_struc
     }
     // SAFETY: `sched_process_exit` fires in `do_exit()` of `p` itself
     // (current), before `exit_mm()` (7.3: kernel/exit.c).
-    unsafe { membership::on_exit(st, p, group_dead) };
+    unsafe { lifecycle::on_exit(st, p, group_dead) };
 }
 
 /// # Safety
@@ -57,7 +57,7 @@ unsafe extern "C" fn exec_probe(
     if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
-    membership::on_exec(st);
+    lifecycle::on_exec(st);
 }
 
 pub(super) fn register_exec() -> Result<Probe> {

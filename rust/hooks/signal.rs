@@ -25,8 +25,8 @@ use kernel::{ffi::c_long, prelude::*};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::{guard_found, guard_task_arg};
-use crate::isolation::Access;
-use crate::task::TaskRef;
+use crate::kern::task::TaskRef;
+use crate::policy::isolation::Access;
 
 ftrace_callback! {
     /// `security_task_kill(p, info, sig, cred)`: -ESRCH.

@@ -13,7 +13,7 @@ use kernel::prelude::*;
 
 use super::ftrace::{ftrace_callback, FtraceHook};
 use super::virt_redirect::redirect_if;
-use crate::virt::View;
+use crate::virt::views::View;
 
 ftrace_callback! {
     /// `__x64_sys_sysinfo`: the context's view, or the host's untouched.

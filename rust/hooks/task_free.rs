@@ -4,14 +4,14 @@
 //! freed (often from an RCU callback, in softirq context), and on the
 //! error path of `copy_process()`, in the forking task, for a task that
 //! was admitted but is never born. Only that second case has a limit
-//! reservation to release (`pending.rs`); the hook does nothing outside
+//! reservation to release (`model/pending.rs`); the hook does nothing outside
 //! task context, where the state lock must not be taken. Observes only:
 //! the original always runs.
 
 use kernel::prelude::*;
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
-use crate::{pending, state, task};
+use crate::{model::pending, model::state, kern::task};
 
 ftrace_callback! {
     /// `security_task_free(task)`: drop `task`'s reservation, if any.

@@ -7,8 +7,8 @@
 
 use kernel::bindings;
 
-use crate::state;
-use crate::virt::{self, View};
+use crate::model::state;
+use crate::virt::views::{self, View};
 
 #[expect(
     improper_ctypes,
@@ -39,7 +39,7 @@ fn shim_id(view: View) -> u32 {
 /// replacement `view` names (same prototype).
 pub(super) unsafe fn redirect_if(fregs: *mut bindings::ftrace_regs, view: View) {
     let Some(st) = state::get() else { return };
-    if !virt::decide(st, view) {
+    if !views::decide(st, view) {
         return;
     }
     // SAFETY: this invocation's registers, for the function `view` names,

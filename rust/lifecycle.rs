@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The lifecycle of a member process: fork (admission, birth), exec, exit
+//! and reap, and enter (moved only down the tree) — the one place that
+//! changes membership, counters, limits, namespaces, load and the index
+//! together, under one lock hold. Which context each process is in is
+//! kept current here; the table's queries are `crate::model::members`.
+//!
+//! A process (thread group) is keyed by its `signal_struct`, which all its
+//! threads share: threads follow their process, and enter moves them all
+//! at once. Processes of the root are not tracked at all.
+
+use kernel::{prelude::*, rbtree::RBTreeNodeReservation, sync::Arc};
+
+use crate::acct::accounting;
+use crate::acct::limits;
+use crate::kern::task::{self, GroupKey, PidRef, TaskRef};
+use crate::kern::usage::{Raw, Usage};
+use crate::model::context::Context;
+use crate::model::events::Who;
+use crate::model::index::Spare;
+use crate::model::members;
+use crate::model::pending;
+use crate::model::registry;
+use crate::model::state::{self, Inner, Member, State};
+
+extern "C" {
+    /// A full memory barrier (`smp_mb()`, in the shim): enter's publish
+    /// before its recheck of `signal->live`.
+    fn vctx_smp_mb();
+}
+
+/// Brings the index entry of `key` in line with the tables: its member's
+/// context, else its zombie's, else none (`crate::model::index`). Called by every
+/// writer of `members` and `exited`, with the lock held. ENOMEM (the entry
+/// unchanged) only if a new entry was needed, `spare` had none and none
+/// could be allocated.
+fn sync(state: &State, inner: &mut Inner, key: GroupKey, spare: &mut Spare) -> Result {
+    let to = match inner.members.get(&key) {
+        Some(m) => Some((m.ctx.clone(), false)),
+        None => inner.exited.get(&key).map(|c| (c.clone(), true)),
+    };
+    state.index.set(inner, key, to.as_ref().map(|(c, e)| (c, *e)), spare)
+}
+
+/// Counts a process joining `ctx` (`fork`: born there, else entered), in
+/// one walk up the ancestors.
+fn account_join(inner: &mut Inner, ctx: &Context, fork: bool) {
+    let st = ctx.st.access_mut(inner);
+    st.count_join();
+    st.acct.forks.own += u64::from(fork);
+    for c in ctx.ancestors_and_self() {
+        let st = c.st.access_mut(inner);
+        let n = u64::from(st.count_subtree_join());
+        st.acct.forks.sub += u64::from(fork);
+        limits::observe_nproc(inner, c, n);
+    }
+}
+
+/// Counts a process leaving `ctx` (`exit`: it exited, else it moved down),
+/// in one walk up the ancestors; true if some subtree became empty.
+fn account_leave(inner: &mut Inner, ctx: &Context, now: u64, exit: bool) -> bool {
+    let st = ctx.st.access_mut(inner);
+    st.count_leave();
+    st.acct.exits.own += u64::from(exit);
+    let mut emptied = false;
+    for c in ctx.ancestors_and_self() {
+        let st = c.st.access_mut(inner);
+        let left = st.count_subtree_leave();
+        st.acct.exits.sub += u64::from(exit);
+        if left == 0 && c.parent.is_some() {
+            st.mark_emptied(now);
+            emptied = true;
+        }
+    }
+    emptied
+}
+
+/// Unlinks `ctx` and its ancestors while they are ephemeral, empty and
+/// childless. The unlinked references are handed to `out` to be dropped
+/// after the lock is released.
+fn reap_ephemeral(inner: &mut Inner, ctx: &Arc<Context>, out: &mut Option<Arc<Context>>) {
+    let mut cur = Some(ctx.clone());
+    while let Some(c) = cur {
+        let st = c.st.access(inner);
+        if !st.linked() || !st.ephemeral() || st.subtree_processes() != 0 {
+            break;
+        }
+        if st.children.iter().next().is_some() {
+            break;
+        }
+        // Dropping the parent's reference here is fine: `c` holds one.
+        let removed = registry::unlink(inner, &c);
+        if out.is_none() {
+            *out = removed;
+        }
+        cur = c.parent.clone();
+    }
+}
+
+/// The fork hook (`sched_process_fork`): a new process joins its parent's
+/// context. Threads need nothing: they share their process's entry.
+///
+/// Runs in atomic context. If the entry cannot be allocated the child is
+/// killed: a process that escaped its context would be worse than a fork
+/// that fails. If a kill is in progress above the context, the child gets
+/// that kill's signal at birth (the fork raced the sweep); if the parent is
+/// already dying of a fatal signal (a kill that ended while the fork ran),
+/// the child gets SIGKILL.
+///
+/// # Safety
+///
+/// `parent` and `child` must be valid tasks for the duration of the call.
+pub(crate) unsafe fn on_fork(
+    state: &State,
+    parent: *mut kernel::bindings::task_struct,
+    child: *mut kernel::bindings::task_struct,
+) {
+    // SAFETY: valid tasks, by the function's contract.
+    let (pkey, ckey) = unsafe { (task::group_key(parent), task::group_key(child)) };
+    let pending = state.nr_pending.load(kernel::sync::atomic::Relaxed) != 0;
+    if pkey == ckey && !pending {
+        return;
+    }
+    // A fork in the root with nothing reserved: one lookup, no lock.
+    if !pending && !state.is_member(pkey) {
+        return;
+    }
+    let mut released = None;
+    let mut signal = 0;
+    let pid;
+    {
+        let mut inner = state.lock.lock();
+        if pending {
+            // Born: its reservation becomes the real thing (below, or, for
+            // a thread, its count in nr_threads).
+            released = pending::release(state, &mut inner, child as usize);
+        }
+        let member_ctx = if pkey == ckey { None } else { inner.members.get(&pkey).map(|m| m.ctx.clone()) };
+        let Some(ctx) = member_ctx else {
+            drop(inner);
+            drop(released);
+            return;
+        };
+        // SAFETY: `parent` is valid, by the function's contract.
+        let parent_dying = unsafe { task::fatal_signal_pending(parent) };
+        if let Some(sig) = registry::kill_in_progress(&inner, &ctx) {
+            signal = sig;
+        } else if parent_dying {
+            // A kill that has just ended signalled the parent after this
+            // fork was admitted and after copy_process()'s own check for a
+            // fatal signal, and its sweep could not see the child yet (not
+            // a member until now). This lock section follows the sweep's
+            // last one, so the parent's pending SIGKILL is visible here: the
+            // child dies with its parent, as copy_process() intends.
+            signal = kernel::bindings::SIGKILL;
+        }
+        // SAFETY: `child` is valid, by the function's contract. Taking a
+        // pid reference is an atomic increment: fine under the lock.
+        pid = unsafe { PidRef::tgid_of(child) };
+        let member = Member::new(ctx.clone(), pid.clone_ref(), Usage::default());
+        let inserted = inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC).is_ok();
+        let indexed = inserted && sync(state, &mut inner, ckey, &mut Spare::none()).is_ok();
+        if indexed {
+            state.nr_members.add(1, kernel::sync::atomic::Relaxed);
+            account_join(&mut inner, &ctx, true);
+            crate::virt::views::record_fork(&inner, &ctx, pid.nr());
+        } else {
+            if inserted {
+                // Not findable by the hooks: not a member either.
+                inner.members.remove(&ckey);
+            }
+            pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
+            signal = kernel::bindings::SIGKILL;
+        }
+    }
+    drop(released);
+    if signal != 0 {
+        pid.signal(signal);
+    }
+}
+
+/// The exit hook (`sched_process_exit`): when the last thread of a member
+/// process exits, it leaves its context; an ephemeral context that empties
+/// goes away, and waiters are woken.
+///
+/// # Safety
+///
+/// `t` must be the current task, in the `sched_process_exit` tracepoint
+/// (valid, and before `exit_mm()`).
+pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struct, group_dead: bool) {
+    // SAFETY: valid task, by the function's contract.
+    let key = unsafe { task::group_key(t) };
+    // A process of the root: one lookup, no lock. `signal->live` was
+    // dropped before this tracepoint (a full barrier), and `enter` checks
+    // it again after publishing its entry: either this sees the entry or
+    // `enter` sees the group dead and backs out.
+    if !state.is_member(key) {
+        return;
+    }
+    // SAFETY: as above.
+    let io = unsafe { crate::kern::usage::task_io(t) };
+    if !group_dead {
+        let mut inner = state.lock.lock();
+        if let Some(m) = inner.members.get_mut(&key) {
+            add_io(&mut m.dead_io, &io);
+        }
+        return;
+    }
+    let hiwater = if group_dead {
+        // SAFETY: by contract, we are in the exit tracepoint of `t`, which
+        // runs before exit_mm().
+        unsafe { crate::kern::usage::exit_hiwater_rss(t) }
+    } else {
+        0
+    };
+    let mut removed;
+    let mut reaped = None;
+    let mut released = crate::model::ns_set::Released::default();
+    let emptied;
+    let mut replaced = None;
+    {
+        let mut inner = state.lock.lock();
+        removed = match inner.members.remove(&key) {
+            Some(m) => m,
+            None => return,
+        };
+        state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
+        // Its zombie stays in the context until reaped (`on_reap`).
+        match inner.exited.try_create_and_insert(key, removed.ctx.clone(), GFP_ATOMIC) {
+            Ok(old) => {
+                if old.is_none() {
+                    state.nr_exited.add(1, kernel::sync::atomic::Relaxed);
+                }
+                replaced = old;
+            }
+            // Until reaped it looks like a host process to its context:
+            // its parent cannot wait for it by pid.
+            Err(_) => pr_warn!("vctx: out of memory keeping an exited process in its context\n"),
+        }
+        if sync(state, &mut inner, key, &mut Spare::none()).is_err() {
+            // As if `exited` could not hold it: the tables and the index
+            // agree that it is in no context.
+            pr_warn!("vctx: out of memory keeping an exited process in its context\n");
+            if let Some(old) = inner.exited.remove_node(&key) {
+                state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
+                replaced = Some(old);
+            }
+            let _ = sync(state, &mut inner, key, &mut Spare::none());
+        }
+        add_io(&mut removed.dead_io, &io);
+        accounting::fold_out(&mut inner, &mut removed);
+        accounting::note_process_peak(&mut inner, &removed.ctx, hiwater);
+        emptied = account_leave(&mut inner, &removed.ctx, state::now_ns(), true);
+        if emptied {
+            reap_ephemeral(&mut inner, &removed.ctx, &mut reaped);
+            crate::model::ns_set::release_emptied(&mut inner, &removed.ctx, &mut released);
+        }
+    }
+    if emptied {
+        state.emptied.notify_all();
+    }
+    drop(removed);
+    drop(reaped);
+    drop(released);
+    drop(replaced);
+}
+
+/// The reap hook (`release_task`): a process whose group leader is
+/// released is gone from every pid lookup; its zombie entry goes, before
+/// its `signal_struct` (the key) can be freed and reused.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn on_reap(state: &State, t: *mut kernel::bindings::task_struct) {
+    // SAFETY: valid task, by the function's contract. A thread released
+    // before its group is reaped (or the old leader replaced by exec) is
+    // not the leader.
+    if !unsafe { task::is_leader(t) } {
+        return;
+    }
+    // SAFETY: as above.
+    let key = unsafe { task::group_key(t) };
+    let gone = {
+        let mut inner = state.lock.lock();
+        let gone = inner.exited.remove_node(&key);
+        if gone.is_some() {
+            state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
+            // Removing, or keeping a live member's entry: needs no memory.
+            let _ = sync(state, &mut inner, key, &mut Spare::none());
+        }
+        gone
+    };
+    drop(gone);
+}
+
+/// Adds one thread's I/O to a process's exited-threads total.
+fn add_io(total: &mut crate::kern::usage::Io, io: &crate::kern::usage::Io) {
+    for (t, v) in total.iter_mut().zip(io.iter()) {
+        *t = t.saturating_add(*v);
+    }
+}
+
+/// The fork-admission hook (`security_task_alloc`): may the calling
+/// process create a task (`process`: a new process, else a thread)? Not
+/// while a kill runs on its context's subtree, nor beyond a limit. A task
+/// admitted under a limit is reserved until born (`model/pending.rs`).
+///
+/// `clone3(CLONE_INTO_CGROUP)` (`into_cgroup`) is refused to members
+/// (`crate::cgroup::binding`).
+///
+/// Workers (io_uring, vhost) are created without the fork tracepoint, so
+/// their reservation would be released only when they are freed, maybe
+/// from a softirq: they are checked but not reserved (`reserve` false).
+pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool, into_cgroup: bool) -> Result {
+    let key = task::current_key();
+    // A process of the root: one lookup, no lock.
+    if !state.is_member(key) {
+        return Ok(());
+    }
+    let mut inner = state.lock.lock();
+    let ctx = match inner.members.get(&key) {
+        Some(m) => m.ctx.clone(),
+        None => return Ok(()),
+    };
+    if into_cgroup {
+        return Err(EPERM);
+    }
+    if registry::kill_in_progress(&inner, &ctx).is_some() {
+        return Err(EAGAIN);
+    }
+    if limits::admit_task(&mut inner, &ctx, process, &Who::current)? && reserve {
+        pending::reserve(state, &mut inner, child, &ctx, process)?;
+    }
+    Ok(())
+}
+
+/// The exec hook (`sched_process_exec`): counts a successful execve of a
+/// member process.
+pub(crate) fn on_exec(state: &State) {
+    let key = task::current_key();
+    if !state.is_member(key) {
+        return;
+    }
+    let mut inner = state.lock.lock();
+    let ctx = match inner.members.get(&key) {
+        Some(m) => m.ctx.clone(),
+        None => return,
+    };
+    crate::model::counters::bump(&mut inner, &ctx, |a| &mut a.execs);
+}
+
+/// `VCTX_IOC_ENTER`: moves the process of `target` into `to`, which must be
+/// its current context or below it. `view` is the caller's context (the
+/// target must be inside it: ESRCH otherwise, as if it did not exist).
+pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, target: &TaskRef) -> Result {
+    let key = target.key();
+    let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+    let mut spare = Spare::new()?;
+    let pid = target.tgid();
+    let old;
+    {
+        let mut inner = state.lock.lock();
+        let from = members::context_of(&inner, key)?;
+        if !from.is_within(view) {
+            return Err(ESRCH);
+        }
+        if !to.is_within(&from) {
+            return Err(EPERM);
+        }
+        if !to.st.access(&inner).linked() {
+            return Err(ENOENT);
+        }
+        if registry::kill_in_progress(&inner, to).is_some() {
+            return Err(EAGAIN);
+        }
+        if from.id != to.id {
+            // SAFETY: `target` holds a reference to a valid task.
+            unsafe { crate::cgroup::binding::check_enter(&inner, to, target.as_ptr()) }?;
+        }
+        // Checked under the lock: the exit hook removes a member under it
+        // too, so a group that is alive here gets its exit seen later.
+        if !target.group_alive() {
+            return Err(ESRCH);
+        }
+        if from.id == to.id {
+            return Ok(());
+        }
+        let threads = Raw::threads_of(&pid).unwrap_or(1);
+        let who = || {
+            // SAFETY: `target` holds a reference to a valid task.
+            unsafe { Who::of(target.as_ptr()) }
+        };
+        limits::admit_move(&mut inner, &from, to, threads, &who)?;
+        let now = state::now_ns();
+        // What it used before is its old context's: fold it there, and
+        // count from here on in the new one.
+        let mut member = inner.members.remove(&key);
+        old = match &mut member {
+            Some(m) => {
+                let used = accounting::fold_out(&mut inner, m);
+                m.base = used;
+                Some(core::mem::replace(&mut m.ctx, to.clone()))
+            }
+            None => None,
+        };
+        let member = match member {
+            Some(m) => m,
+            None => {
+                let mut prev = Usage::default();
+                let base = Raw::of(&pid).map(|r| Usage::from_raw(&r, &mut prev)).unwrap_or_default();
+                state.nr_members.add(1, kernel::sync::atomic::Relaxed);
+                Member::new(to.clone(), pid, base)
+            }
+        };
+        inner.members.insert(slot.into_node(key, member));
+        // With a spare entry: cannot fail.
+        sync(state, &mut inner, key, &mut spare)?;
+        if old.is_none() {
+            // It was in the root: the exit hook looks it up without the
+            // lock, after the group's last thread dropped `signal->live`.
+            // Publish, then look at `live` again (full barrier between):
+            // either the hook sees the entry, or this sees the group dead.
+            // SAFETY: no preconditions.
+            unsafe { vctx_smp_mb() };
+            if !target.group_alive() {
+                inner.members.remove(&key);
+                state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
+                let _ = sync(state, &mut inner, key, &mut Spare::none());
+                return Err(ESRCH);
+            }
+        }
+        if let Some(o) = &old {
+            if account_leave(&mut inner, o, now, false) {
+                state.emptied.notify_all();
+            }
+        }
+        account_join(&mut inner, to, false);
+    }
+    drop(old);
+    Ok(())
+}
