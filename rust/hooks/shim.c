@@ -3,7 +3,7 @@
  * vctx C shim: what the Rust bindings cannot express.
  *
  * - The layout table: C's own offsetof()/sizeof() for every kernel struct
- *   field the Rust side reads or writes, so that rust/layout.rs can refuse
+ *   field the Rust side reads or writes, so that rust/abi/layout.rs can refuse
  *   to load when bindgen's idea of a struct differs from the compiler's
  *   (Documentation/design.rst, "Layout self-check").
  *
@@ -150,7 +150,7 @@ notrace bool vctx_fatal_signal_pending(struct task_struct *t)
 	return fatal_signal_pending(t);
 }
 
-/* ---- namespace files (rust/namespaces.rs) ---- */
+/* ---- namespace files (rust/ns/namespaces.rs) ---- */
 
 /*
  * The CLONE_NEW* type of the namespace behind @f, or 0 if @f is not a

@@ -98,7 +98,7 @@ void vctx_sampler_stop(void);
 void vctx_cpuview_redirect(struct ftrace_regs *fregs, unsigned int which);
 u32 vctx_cpuview_count(void);
 
-/* shim_index.c: the membership index (rust/index.rs). */
+/* shim_index.c: the membership index (rust/model/index.rs). */
 struct vctx_index;
 struct vctx_index *vctx_index_new(void);
 void vctx_index_destroy(struct vctx_index *ix);
@@ -110,7 +110,7 @@ void vctx_index_set(struct vctx_index *ix, unsigned long key, const void *ctx,
 void vctx_index_clear(struct vctx_index *ix);
 void vctx_index_barrier(void);
 void vctx_smp_mb(void);
-/* rust/index.rs: drops a context reference the index held. */
+/* rust/model/index.rs: drops a context reference the index held. */
 void vctx_ctx_put(const void *ctx);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vctx accounting shim: read a process's figures under the kernel's own
- * rules, for rust/usage.rs.
+ * rules, for rust/kern/usage.rs.
  *
  * vctx_group_usage() sums what a thread group has used: the totals its
  * exited threads left in signal_struct plus every live thread's own,
@@ -188,7 +188,7 @@ notrace u64 vctx_exit_hiwater_rss(struct task_struct *t)
 
 /*
  * Whether @t is an io_uring or user (vhost) worker: created by
- * copy_process() without the fork tracepoint (see rust/pending.rs).
+ * copy_process() without the fork tracepoint (see rust/model/pending.rs).
  */
 notrace bool vctx_task_is_worker(struct task_struct *t)
 {

@@ -2,7 +2,7 @@
 /*
  * vctx accounting shim: per-process figures the way /proc/<pid>/stat,
  * status and io compute them (see shim_acct.c). Declared again in
- * rust/usage.rs; keep both in step (sizes are asserted on both sides).
+ * rust/kern/usage.rs; keep both in step (sizes are asserted on both sides).
  */
 #ifndef VCTX_SHIM_ACCT_H
 #define VCTX_SHIM_ACCT_H

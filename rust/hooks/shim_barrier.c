@@ -88,7 +88,7 @@ notrace pid_t vctx_pid_nr(struct pid *pid)
 /* ---- getpriority(2) (rust/hooks/prio.rs) ---- */
 
 #ifdef CONFIG_X86_64
-/* rust/isolation.rs: may the caller name @t in a syscall? */
+/* rust/policy/isolation.rs: may the caller name @t in a syscall? */
 bool vctx_may_name(struct task_struct *t);
 
 static notrace void vctx_prio_max(struct task_struct *p, long *retval)

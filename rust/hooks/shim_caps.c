@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vctx C shim for capability masks and reboot(2) (rust/caps.rs,
- * rust/reboot.rs, rust/hooks/caps.rs, rust/hooks/reboot.rs):
+ * vctx C shim for capability masks and reboot(2) (rust/policy/caps.rs,
+ * rust/policy/reboot.rs, rust/hooks/caps.rs, rust/hooks/reboot.rs):
  *
  * - credentials: kernel_cap_t fields and prepare/commit_creds are read and
  *   written here, where the compiler knows struct cred;
@@ -31,7 +31,7 @@
 #include "shim.h"
 #include "shim_threads.h"
 
-/* rust/reboot.rs */
+/* rust/policy/reboot.rs */
 long vctx_reboot_request(unsigned int cmd);
 void vctx_reboot_run(void *data);
 void vctx_reboot_drop(void *data);

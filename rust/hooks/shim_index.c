@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vctx C shim: the membership index (rust/index.rs), a hash table from a
+ * vctx C shim: the membership index (rust/model/index.rs), a hash table from a
  * process's group key (its signal_struct) to its context, read under RCU.
  *
  * Invariants (Documentation/design.rst, "The membership index"):
@@ -165,7 +165,7 @@ void vctx_index_barrier(void)
 	flush_work(&vctx_index_work);
 }
 
-/* A full memory barrier (rust/membership.rs: enter against the exit hook). */
+/* A full memory barrier (rust/lifecycle.rs: enter against the exit hook). */
 void vctx_smp_mb(void)
 {
 	smp_mb();
