@@ -685,7 +685,8 @@ static int one_call(void)
 	case 1: argp = unmapped; break;
 	case 2: argp = (void *)0xffffffff81000000UL; break;
 	case 3: /* the struct crosses into the unmapped page */
-		argp = edge + PAGE - (size > 8 ? size / 2 : 4);
+		/* A random size (up to 16 KiB) must not start it before the edge page. */
+		argp = edge + PAGE - (size > 8 ? (size / 2 < PAGE ? size / 2 : PAGE) : 4);
 		memcpy(argp, a, (size_t)(edge + PAGE - (unsigned char *)argp));
 		break;
 	case 4: argp = rdonly; break;
