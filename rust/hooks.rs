@@ -20,6 +20,7 @@
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |
 //! | `security_task_kill`          | ftrace     | `hooks/signal.rs`     |
 //! | `security_ptrace_access_check`| ftrace     | `hooks/signal.rs`     |
+//! | `mm_access`                   | ftrace     | `hooks/signal.rs`     |
 //! | `uptime_proc_show`            | ftrace     | `hooks/uptime.rs`     |
 //! | `loadavg_proc_show`           | ftrace     | `hooks/loadavg.rs`    |
 //! | `meminfo_proc_show`           | ftrace     | `hooks/meminfo.rs`    |

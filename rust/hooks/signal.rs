@@ -10,6 +10,13 @@
 //!   and every `ptrace_may_access()` (`/proc/<pid>/mem`,
 //!   `process_vm_readv`, `pidfd_getfd`, ...), for a target that is not the
 //!   caller's own thread group.
+//! - `mm_access(task, mode)` (`kernel/fork.c`): where another process's
+//!   address space is taken (`process_madvise`, `process_vm_readv`,
+//!   `/proc/<pid>/{mem,maps,environ}`). For `PTRACE_MODE_READ` it lets
+//!   `perfmon_capable()` (CAP_PERFMON or CAP_SYS_ADMIN) through without
+//!   asking `ptrace_may_access()`, so a context's root with those in its
+//!   mask and a pidfd of an outside process would reach its memory:
+//!   refused with ERR_PTR(-ESRCH) here, whatever the capabilities.
 //!
 //! - `kill_pid_info_type(sig, info, pid, type)` (static, `kernel/signal.c`):
 //!   `kill(pid)`, `rt_sigqueueinfo` and `pidfd_send_signal` go through it.
@@ -45,6 +52,15 @@ ftrace_callback! {
 }
 
 ftrace_callback! {
+    /// `mm_access(task, mode)`: ERR_PTR(-ESRCH).
+    fn on_mm_access(fregs) {
+        // SAFETY: arg 0 is the task whose mm the caller (holding a
+        // reference to it) wants.
+        unsafe { guard_task_arg(fregs, 0, Access::Touch, ESRCH.to_errno() as c_long) };
+    }
+}
+
+ftrace_callback! {
     /// `kill_pid_info_type(sig, info, pid, type)`: -ESRCH before its loop.
     fn on_kill_pid_info_type(fregs) {
         let find = |call: &Call| {
@@ -56,7 +72,7 @@ ftrace_callback! {
     }
 }
 
-/// The three overrides.
+/// The four overrides.
 #[pin_data]
 pub(crate) struct SignalHooks {
     #[pin]
@@ -65,6 +81,8 @@ pub(crate) struct SignalHooks {
     kill: FtraceHook,
     #[pin]
     ptrace: FtraceHook,
+    #[pin]
+    mm: FtraceHook,
 }
 
 impl SignalHooks {
@@ -73,6 +91,7 @@ impl SignalHooks {
             kill_pid <- FtraceHook::new(c"kill_pid_info_type", on_kill_pid_info_type),
             kill <- FtraceHook::new(c"security_task_kill", on_task_kill),
             ptrace <- FtraceHook::new(c"security_ptrace_access_check", on_ptrace_access_check),
+            mm <- FtraceHook::new(c"mm_access", on_mm_access),
         })
     }
 }
