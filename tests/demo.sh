@@ -96,17 +96,17 @@ run vctx kill -s KILL /box
 run vctx wait --timeout 5s /box
 run vctx destroy /box
 
-say "A guest: a busybox system in /srv/web booted with its own init (Documentation/guests.rst)"
+say "A guest: a busybox system in /srv/site booted with its own init (Documentation/guests.rst)"
 . /vctx/tests/lib/guestfs.sh
-mk_guest /srv/web web
-run vctx guest create web --root /srv/web --hostname web --limit nproc=50 \
+mk_guest /srv/site site
+run vctx guest create site --root /srv/site --hostname site --limit nproc=50 \
 	--net veth,ip=10.88.0.2/24,gw=10.88.0.1,host=10.88.0.1/24
-run vctx guest start web
+run vctx guest start site
 sleep 2
-run vctx guest enter web sh -c 'echo "inside: $(hostname), uptime $(cut -d" " -f1 /proc/uptime)s"; ps -o pid,comm; ip -4 -o addr show dev eth0'
-say "... and its page from the host, over the veth pair (host end vx-web)"
+run vctx guest enter site sh -c 'echo "inside: $(hostname), uptime $(cut -d" " -f1 /proc/uptime)s"; ps -o pid,comm; ip -4 -o addr show dev eth0'
+say "... and its page from the host, over the veth pair (host end vx-site)"
 printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 10.88.0.2 80 | tail -n 1
-run vctx guest status web
-run vctx guest stop web
-run cat /srv/web/var/shutdown-ran
-vctx guest destroy web >/dev/null
+run vctx guest status site
+run vctx guest stop site
+run cat /srv/site/var/shutdown-ran
+vctx guest destroy site >/dev/null
