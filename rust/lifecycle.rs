@@ -4,7 +4,7 @@
 //! and reap, and enter (moved only down the tree) — the one place that
 //! changes membership, counters, limits, namespaces, load and the index
 //! together, under one lock hold. Which context each process is in is
-//! kept current here; the table's queries are `crate::model::members`.
+//! kept current here; the maps' queries are `crate::model::members`.
 //!
 //! A process (thread group) is keyed by its `signal_struct`, which all its
 //! threads share: threads follow their process, and enter moves them all
@@ -30,14 +30,14 @@ extern "C" {
     fn vctx_smp_mb();
 }
 
-/// Brings the index entry of `key` in line with the tables: its member's
-/// context, else its zombie's, else none (`crate::model::index`). Called by every
-/// writer of `members` and `exited`, with the lock held. ENOMEM (the entry
-/// unchanged) only if a new entry was needed, `spare` had none and none
-/// could be allocated.
-fn sync(state: &State, inner: &mut Inner, key: GroupKey, spare: &mut Spare) -> Result {
-    let to = match inner.members.get(&key) {
-        Some(m) => Some((m.ctx.clone(), false)),
+/// Brings the index entry of `key` in line with the tables: `member`, the
+/// context whose map now holds it, else its zombie's, else none
+/// (`crate::model::index`). Called by every writer of the member maps and
+/// `exited`, with the lock held. ENOMEM (the entry unchanged) only if a new
+/// entry was needed, `spare` had none and none could be allocated.
+fn sync(state: &State, inner: &mut Inner, key: GroupKey, member: Option<&Arc<Context>>, spare: &mut Spare) -> Result {
+    let to = match member {
+        Some(c) => Some((c.clone(), false)),
         None => inner.exited.get(&key).map(|c| (c.clone(), true)),
     };
     state.index.set(inner, key, to.as_ref().map(|(c, e)| (c, *e)), spare)
@@ -136,7 +136,7 @@ pub(crate) unsafe fn on_fork(
             // a thread, its count in nr_threads).
             released = pending::release(state, &mut inner, child as usize);
         }
-        let member_ctx = if pkey == ckey { None } else { inner.members.get(&pkey).map(|m| m.ctx.clone()) };
+        let member_ctx = if pkey == ckey { None } else { members::find(state, &inner, pkey) };
         let Some(ctx) = member_ctx else {
             drop(inner);
             drop(released);
@@ -159,8 +159,8 @@ pub(crate) unsafe fn on_fork(
         // pid reference is an atomic increment: fine under the lock.
         pid = unsafe { PidRef::tgid_of(child) };
         let member = Member::new(ctx.clone(), pid.clone_ref(), Usage::default());
-        let inserted = inner.members.try_create_and_insert(ckey, member, GFP_ATOMIC).is_ok();
-        let indexed = inserted && sync(state, &mut inner, ckey, &mut Spare::none()).is_ok();
+        let inserted = ctx.st.access_mut(&mut inner).members.try_create_and_insert(ckey, member, GFP_ATOMIC).is_ok();
+        let indexed = inserted && sync(state, &mut inner, ckey, Some(&ctx), &mut Spare::none()).is_ok();
         if indexed {
             state.nr_members.add(1, kernel::sync::atomic::Relaxed);
             account_join(&mut inner, &ctx, true);
@@ -168,7 +168,7 @@ pub(crate) unsafe fn on_fork(
         } else {
             if inserted {
                 // Not findable by the hooks: not a member either.
-                inner.members.remove(&ckey);
+                ctx.st.access_mut(&mut inner).members.remove(&ckey);
             }
             pr_warn!("vctx: out of memory tracking a fork: killing the child\n");
             signal = kernel::bindings::SIGKILL;
@@ -202,8 +202,10 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     let io = unsafe { crate::kern::usage::task_io(t) };
     if !group_dead {
         let mut inner = state.lock.lock();
-        if let Some(m) = inner.members.get_mut(&key) {
-            add_io(&mut m.dead_io, &io);
+        if let Some(ctx) = members::find(state, &inner, key) {
+            if let Some(m) = ctx.st.access_mut(&mut inner).members.get_mut(&key) {
+                add_io(&mut m.dead_io, &io);
+            }
         }
         return;
     }
@@ -221,7 +223,8 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
     let mut replaced = None;
     {
         let mut inner = state.lock.lock();
-        removed = match inner.members.remove(&key) {
+        let Some(ctx) = members::find(state, &inner, key) else { return };
+        removed = match ctx.st.access_mut(&mut inner).members.remove(&key) {
             Some(m) => m,
             None => return,
         };
@@ -238,7 +241,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
             // its parent cannot wait for it by pid.
             Err(_) => pr_warn!("vctx: out of memory keeping an exited process in its context\n"),
         }
-        if sync(state, &mut inner, key, &mut Spare::none()).is_err() {
+        if sync(state, &mut inner, key, None, &mut Spare::none()).is_err() {
             // As if `exited` could not hold it: the tables and the index
             // agree that it is in no context.
             pr_warn!("vctx: out of memory keeping an exited process in its context\n");
@@ -246,7 +249,7 @@ pub(crate) unsafe fn on_exit(state: &State, t: *mut kernel::bindings::task_struc
                 state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
                 replaced = Some(old);
             }
-            let _ = sync(state, &mut inner, key, &mut Spare::none());
+            let _ = sync(state, &mut inner, key, None, &mut Spare::none());
         }
         add_io(&mut removed.dead_io, &io);
         accounting::fold_out(&mut inner, &mut removed);
@@ -288,7 +291,8 @@ pub(crate) unsafe fn on_reap(state: &State, t: *mut kernel::bindings::task_struc
         if gone.is_some() {
             state.nr_exited.fetch_sub(1, kernel::sync::atomic::Relaxed);
             // Removing, or keeping a live member's entry: needs no memory.
-            let _ = sync(state, &mut inner, key, &mut Spare::none());
+            let live = members::find(state, &inner, key);
+            let _ = sync(state, &mut inner, key, live.as_ref(), &mut Spare::none());
         }
         gone
     };
@@ -320,9 +324,8 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bo
         return Ok(());
     }
     let mut inner = state.lock.lock();
-    let ctx = match inner.members.get(&key) {
-        Some(m) => m.ctx.clone(),
-        None => return Ok(()),
+    let Some(ctx) = members::find(state, &inner, key) else {
+        return Ok(());
     };
     if into_cgroup {
         return Err(EPERM);
@@ -344,9 +347,8 @@ pub(crate) fn on_exec(state: &State) {
         return;
     }
     let mut inner = state.lock.lock();
-    let ctx = match inner.members.get(&key) {
-        Some(m) => m.ctx.clone(),
-        None => return,
+    let Some(ctx) = members::find(state, &inner, key) else {
+        return;
     };
     crate::model::counters::bump(&mut inner, &ctx, |a| &mut a.execs);
 }
@@ -362,7 +364,7 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     let old;
     {
         let mut inner = state.lock.lock();
-        let from = members::context_of(&inner, key)?;
+        let from = members::context_of(state, &inner, key)?;
         if !from.is_within(view) {
             return Err(ESRCH);
         }
@@ -396,7 +398,8 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
         let now = state::now_ns();
         // What it used before is its old context's: fold it there, and
         // count from here on in the new one.
-        let mut member = inner.members.remove(&key);
+        // The root's map is empty: a process of the root has no member yet.
+        let mut member = from.st.access_mut(&mut inner).members.remove(&key);
         old = match &mut member {
             Some(m) => {
                 let used = accounting::fold_out(&mut inner, m);
@@ -414,9 +417,9 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
                 Member::new(to.clone(), pid, base)
             }
         };
-        inner.members.insert(slot.into_node(key, member));
+        to.st.access_mut(&mut inner).members.insert(slot.into_node(key, member));
         // With a spare entry: cannot fail.
-        sync(state, &mut inner, key, &mut spare)?;
+        sync(state, &mut inner, key, Some(to), &mut spare)?;
         if old.is_none() {
             // It was in the root: the exit hook looks it up without the
             // lock, after the group's last thread dropped `signal->live`.
@@ -425,9 +428,9 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
             // SAFETY: no preconditions.
             unsafe { vctx_smp_mb() };
             if !target.group_alive() {
-                inner.members.remove(&key);
+                to.st.access_mut(&mut inner).members.remove(&key);
                 state.nr_members.fetch_sub(1, kernel::sync::atomic::Relaxed);
-                let _ = sync(state, &mut inner, key, &mut Spare::none());
+                let _ = sync(state, &mut inner, key, None, &mut Spare::none());
                 return Err(ESRCH);
             }
         }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Layer `model`: what the state lock guards — the context tree, each
-//! context's data, the membership table and its lock-free index, pending
+//! context's data and its own member map, their lock-free index, pending
 //! forks, the event ring — and the operations on the tree alone. Uses
 //! `abi` and `kern`, no subsystem: each subsystem's per-context data is a
 //! small type defined here, its logic lives in the subsystem.

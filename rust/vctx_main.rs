@@ -17,7 +17,7 @@
 //! - [`kern`]: raw kernel access over the C shim: tasks and pids, usage
 //!   readings, counted cgroup references;
 //! - [`model`]: what the state lock guards — the state and its lock, the
-//!   context tree (registry), the membership table and its lock-free index
+//!   context tree (registry), each context's member map and their lock-free index
 //!   (RCU), pending forks, the event ring, and each subsystem's
 //!   per-context data (counters, held namespaces, load);
 //! - [`acct`]: accounting and limits, and what STAT, SNAPSHOT, LIST, INFO

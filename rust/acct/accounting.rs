@@ -22,6 +22,7 @@ use crate::acct::limits;
 use crate::kern::task::PidRef;
 use crate::kern::usage::{Raw, Usage};
 use crate::model::context::Context;
+use crate::model::members;
 use crate::model::counters::{Pair, NONE, RSS};
 use crate::model::state::{Inner, Member, State};
 
@@ -49,11 +50,6 @@ pub(crate) fn fold_out(inner: &mut Inner, m: &mut Member) -> Usage {
     m.prev
 }
 
-/// Whether a buffer of `cap` entries holds one per member (under the lock).
-pub(crate) fn fits_n(inner: &Inner, cap: usize) -> bool {
-    inner.members.values().take(cap + 1).count() <= cap
-}
-
 /// The counters of `ctx` read now: `(own, subtree)`. Also records the RSS
 /// peaks and the held values of the limits (peaks, windows, the soft rss
 /// limit's crossings). `rss` is [`gather_rss`] of `ctx`, taken just before.
@@ -61,19 +57,16 @@ pub(crate) fn read(inner: &mut Inner, ctx: &Arc<Context>, rss: &mut RssList) -> 
     let mut own_use = Usage::default();
     let mut sub_use = Usage::default();
     let (mut own_threads, mut sub_threads) = (0u64, 0u64);
-    for m in inner.members.values_mut() {
-        if !m.ctx.is_within(ctx) {
-            continue;
-        }
+    members::each_mut(inner, ctx, |_, m| {
         let own = m.ctx.id == ctx.id;
-        let Some((used, raw)) = live_use(m) else { continue };
+        let Some((used, raw)) = live_use(m) else { return };
         sub_use.add(&used);
         sub_threads += raw.threads;
         if own {
             own_use.add(&used);
             own_threads += raw.threads;
         }
-    }
+    });
     let (own_rss, sub_rss) = distinct_rss(rss, ctx.id);
     note_rss(inner, ctx, own_rss, sub_rss);
     let st = ctx.st.access(inner);
@@ -107,17 +100,15 @@ pub(crate) type RssList = KVVec<(u64, u64, u64)>;
 /// so a reading a moment older than the counters is still a true one.
 pub(crate) fn gather_rss(state: &State, within: &Context) -> Result<RssList> {
     let pids = loop {
-        let n = state.nr_members.load(kernel::sync::atomic::Relaxed) + 16;
+        let n = members::count(&state.lock.lock(), within, true) + 16;
         let mut pids: KVVec<(PidRef, u64)> = KVVec::with_capacity(n, GFP_KERNEL)?;
         let inner = state.lock.lock();
-        if !fits_n(&inner, n) {
+        if members::count(&inner, within, true) > n {
             continue;
         }
-        for m in inner.members.values() {
-            if m.ctx.is_within(within) {
-                let _ = pids.push_within_capacity((m.pid.clone_ref(), m.ctx.id));
-            }
-        }
+        members::each(&inner, within, |_, m| {
+            let _ = pids.push_within_capacity((m.pid.clone_ref(), m.ctx.id));
+        });
         drop(inner);
         break pids;
     };

@@ -176,10 +176,7 @@ pub(crate) fn drop_window(inner: &mut Inner, ctx: &Context, reader: usize) {
 
 /// Threads of the members in `ctx`'s subtree now (for the nthreads limit).
 pub(crate) fn subtree_threads(inner: &Inner, ctx: &Context) -> u64 {
-    inner
-        .members
-        .values()
-        .filter(|m| m.ctx.is_within(ctx))
-        .filter_map(|m| Raw::threads_of(&m.pid))
-        .sum()
+    let mut n = 0;
+    crate::model::members::each(inner, ctx, |_, m| n += Raw::threads_of(&m.pid).unwrap_or(0));
+    n
 }

@@ -12,6 +12,7 @@ use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 use crate::abi::uapi::*;
 use crate::kern::task;
 use crate::model::context::Context;
+use crate::model::members;
 use crate::model::state::Inner;
 
 extern "C" {
@@ -58,7 +59,7 @@ pub(crate) fn entry(inner: &Inner, ctx: &Context, view: &Context, depth: u32) ->
         created_ns: ctx.created_ns,
         nr_children: st.children.iter().count() as u32,
         nr_processes: st.processes(),
-        nr_threads: 0,
+        nr_threads: threads_in(inner, ctx),
         subtree_processes: st.subtree_processes(),
         total_processes: st.total_processes(),
         name: [0; 64],
@@ -95,55 +96,33 @@ pub(crate) fn fill(
     Ok(())
 }
 
-/// Fills in the thread counts of `entries` from the member table: one
-/// pass over the members, each placed by a binary search in `index`
-/// (allocated by the caller with room for an entry per context), so that a
-/// listing of many contexts with many members stays O(members x log
-/// contexts) under the lock.
-pub(crate) fn add_threads(inner: &Inner, entries: &mut [vctx_entry], index: &mut KVVec<(u64, usize)>) {
-    index.clear();
-    for (i, e) in entries.iter().enumerate() {
-        if index.push_within_capacity((e.id, i)).is_err() {
-            // Not sized for these entries: cannot happen (same count).
-            return;
-        }
-    }
-    index.sort_unstable_by_key(|e| e.0);
-    for (key, m) in inner.members.iter() {
-        if let Ok(k) = index.binary_search_by_key(&m.ctx.id, |e| e.0) {
-            entries[index[k].1].nr_threads += threads_of(*key);
-        }
-    }
-}
-
-/// The threads of the member processes of the context whose id is `id`.
-pub(crate) fn threads_in(inner: &Inner, id: u64) -> u32 {
-    inner
-        .members
-        .iter()
-        .filter(|(_, m)| m.ctx.id == id)
-        .map(|(key, _)| threads_of(*key))
-        .sum()
+/// The threads of the member processes of `ctx` itself: a walk of its own
+/// map.
+fn threads_in(inner: &Inner, ctx: &Context) -> u32 {
+    ctx.st.access(inner).members.keys().map(|key| threads_of(*key)).sum()
 }
 
 /// Member processes of `ctx` (recursive: of its subtree), within the
 /// capacity of `out`; EAGAIN if they do not fit.
 pub(crate) fn pids(inner: &Inner, ctx: &Arc<Context>, recursive: bool, out: &mut KVVec<vctx_pid_entry>) -> Result {
-    for (key, m) in inner.members.iter() {
-        let inside = if recursive {
-            m.ctx.is_within(ctx)
-        } else {
-            m.ctx.id == ctx.id
-        };
-        if !inside {
-            continue;
-        }
+    let mut full = false;
+    let mut add = |key: task::GroupKey, m: &crate::model::state::Member| {
         let e = vctx_pid_entry {
             pid: m.pid.vnr(),
-            nr_threads: threads_of(*key),
+            nr_threads: threads_of(key),
             ctx_id: m.ctx.id,
         };
-        out.push_within_capacity(e).map_err(|_| EAGAIN)?;
+        full |= out.push_within_capacity(e).is_err();
+    };
+    if recursive {
+        members::each(inner, ctx, add);
+    } else {
+        for (key, m) in ctx.st.access(inner).members.iter() {
+            add(*key, m);
+        }
+    }
+    if full {
+        return Err(EAGAIN);
     }
     Ok(())
 }

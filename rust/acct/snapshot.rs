@@ -90,15 +90,12 @@ fn take(
     index.sort_unstable_by_key(|e| e.0);
     let find = |id: u64| index.binary_search_by_key(&id, |e| e.0).ok().map(|k| index[k].1);
     // Live members: their own context's figures first.
-    for m in inner.members.values_mut() {
-        if !m.ctx.is_within(root) {
-            continue;
-        }
-        let Some(i) = find(m.ctx.id) else { continue };
-        let Some((used, raw)) = accounting::live_use(m) else { continue };
+    crate::model::members::each_mut(inner, root, |_, m| {
+        let Some(i) = find(m.ctx.id) else { return };
+        let Some((used, raw)) = accounting::live_use(m) else { return };
         live[i].0.add(&used);
         live[i].1 += raw.threads;
-    }
+    });
     // RSS: each address space once, on the first context found using it.
     rss.sort_unstable_by_key(|e| e.0);
     let mut kept = 0;

@@ -72,13 +72,10 @@ pub(crate) fn bind(st: &State, ctx: &Arc<Context>, cg: Option<CgroupRef>) -> Res
                 return Err(EINVAL);
             }
         }
-        for m in inner.members.values() {
-            if !m.ctx.is_within(ctx) {
-                continue;
-            }
-            if !new.holds_pid(&m.pid) {
-                return Err(EBUSY);
-            }
+        let mut outside = false;
+        crate::model::members::each(&inner, ctx, |_, m| outside |= !new.holds_pid(&m.pid));
+        if outside {
+            return Err(EBUSY);
         }
         if !bound_below_within(&inner, ctx, new) {
             return Err(EBUSY);
@@ -117,8 +114,8 @@ pub(crate) unsafe fn may_attach(st: &State, dst: *mut c_void, leader: *mut bindi
     // SAFETY: valid task, by the function's contract.
     let them = unsafe { task::group_key(leader) };
     let inner = st.lock.lock();
-    let theirs = inner.members.get(&them).map(|m| &m.ctx);
-    if let Some(ctx) = theirs {
+    let theirs = crate::model::members::find(st, &inner, them);
+    if let Some(ctx) = &theirs {
         if let Some((cg, _)) = effective(&inner, ctx) {
             // SAFETY: `dst` is valid, by the function's contract.
             if !unsafe { cg.contains_raw(dst) } {
@@ -126,13 +123,13 @@ pub(crate) unsafe fn may_attach(st: &State, dst: *mut c_void, leader: *mut bindi
             }
         }
     }
-    let Some(mine) = inner.members.get(&me).map(|m| &m.ctx) else {
+    let Some(mine) = crate::model::members::find(st, &inner, me) else {
         return Ok(());
     };
-    if me != them && !theirs.is_some_and(|t| t.is_within(mine)) {
+    if me != them && !theirs.is_some_and(|t| t.is_within(&mine)) {
         return Err(ESRCH);
     }
-    match effective(&inner, mine) {
+    match effective(&inner, &mine) {
         // SAFETY: as above.
         Some((cg, _)) if unsafe { cg.contains_raw(dst) } => Ok(()),
         _ => Err(EPERM),
@@ -159,10 +156,10 @@ pub(crate) unsafe fn may_change(st: &State, cgrp: *mut c_void, at_own: bool) -> 
         return Ok(());
     }
     let inner = st.lock.lock();
-    let Some(mine) = inner.members.get(&me).map(|m| &m.ctx) else {
+    let Some(mine) = crate::model::members::find(st, &inner, me) else {
         return Ok(());
     };
-    match effective(&inner, mine) {
+    match effective(&inner, &mine) {
         Some((cg, _)) if cg.is(cgrp) => {
             if at_own {
                 Ok(())

@@ -37,7 +37,7 @@ pub(crate) fn read_path(s: &vctx_str) -> Result<KVec<Name>> {
 
 /// The caller's context: the root of everything it can name.
 pub(crate) fn view(st: &State) -> Result<Arc<Context>> {
-    registry::caller_context(&st.lock.lock())
+    registry::caller_context(st, &st.lock.lock())
 }
 
 /// The context `path` names, seen from the caller.

@@ -88,14 +88,12 @@ pub(crate) fn list(st: &State, arg: &Arg) -> Result<isize> {
     let entries = loop {
         let n = listing::count(&st.lock.lock(), &ctx, recursive);
         let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
-        let mut index = KVVec::with_capacity(n, GFP_KERNEL)?;
         let inner = st.lock.lock();
         match listing::fill(&inner, &ctx, &view, 0, recursive, &mut out) {
             Ok(()) => {}
             Err(e) if e == EAGAIN => continue,
             Err(e) => return Err(e),
         }
-        listing::add_threads(&inner, &mut out, &mut index);
         break out;
     };
     req.count = entries.len() as u32;
@@ -120,7 +118,7 @@ pub(crate) fn info(st: &State, arg: &Arg) -> Result<isize> {
         }
         let t = TaskRef::find(req.pid).ok_or(ESRCH)?;
         let inner = st.lock.lock();
-        let ctx = members::context_of(&inner, t.key())?;
+        let ctx = members::context_of(st, &inner, t.key())?;
         if !ctx.is_within(&view) {
             return Err(ESRCH);
         }
@@ -135,7 +133,6 @@ pub(crate) fn info(st: &State, arg: &Arg) -> Result<isize> {
     {
         let inner = st.lock.lock();
         req.entry = listing::entry(&inner, &ctx, &view, 0);
-        req.entry.nr_threads = listing::threads_in(&inner, ctx.id);
         registry::path_of(&inner, &ctx, &view, &mut path)?;
     }
     req.path_len = path.len() as u32;

@@ -43,7 +43,7 @@ impl Reader {
     pub(crate) fn new(state: &State) -> Result<KBox<Self>> {
         let cursor = {
             let inner = state.lock.lock();
-            let view = registry::caller_context(&inner)?;
+            let view = registry::caller_context(state, &inner)?;
             inner.events.first_visible(&view)
         };
         let st = LockedBy::new(&state.lock, ReaderState { cursor, windows: KVec::new() });
@@ -96,7 +96,7 @@ impl Reader {
     /// Whether a `read` would return something now.
     pub(crate) fn ready(&self, state: &State) -> bool {
         let inner = state.lock.lock();
-        let Ok(view) = registry::caller_context(&inner) else { return false };
+        let Ok(view) = registry::caller_context(state, &inner) else { return false };
         inner.events.pending(self.st.access(&inner).cursor, &view)
     }
 
@@ -112,7 +112,7 @@ impl Reader {
         {
             let mut inner = state.lock.lock();
             loop {
-                let view = registry::caller_context(&inner)?;
+                let view = registry::caller_context(state, &inner)?;
                 let mut cursor = self.st.access(&inner).cursor;
                 inner.events.read(&mut cursor, &view, &mut out);
                 self.st.access_mut(&mut inner).cursor = cursor;

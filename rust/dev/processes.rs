@@ -58,7 +58,7 @@ pub(crate) fn pids(st: &State, arg: &Arg) -> Result<isize> {
     let ctx = lookup(st, &view, &req.path)?;
     let entries = filled(
         st,
-        |_| st.nr_members.load(kernel::sync::atomic::Relaxed) + 1,
+        |inner| crate::model::members::count(inner, &ctx, recursive) + 1,
         |inner, out| listing::pids(inner, &ctx, recursive, out),
     )?;
     req.count = entries.len() as u32;

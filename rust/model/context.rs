@@ -15,7 +15,8 @@ use kernel::{
 use crate::abi::name::Name;
 use crate::abi::uapi::VCTX_CTX_EPHEMERAL;
 use crate::model::counters::Acct;
-use crate::model::state::Inner;
+use crate::kern::task::GroupKey;
+use crate::model::state::{Inner, Member};
 
 /// Every capability the kernel knows: the mask of a new context unless
 /// its creator gives one (`crate::policy::caps` narrows it).
@@ -69,6 +70,10 @@ pub(crate) struct CtxState {
     pub(crate) name: Name,
     /// Children by name (so listings come out sorted).
     pub(crate) children: RBTree<Name, Arc<Context>>,
+    /// Its own member processes, by group key (`crate::model::members`:
+    /// each tracked process is in exactly its context's map; the root's
+    /// stays empty). Changed only by `crate::lifecycle`.
+    pub(crate) members: RBTree<GroupKey, Member>,
     /// `VCTX_CTX_*` flags that userspace sets: written only by
     /// [`Context::set_flags`], which keeps [`Context::live`] in step.
     flags: u32,
@@ -112,6 +117,7 @@ impl CtxState {
         Self {
             name,
             children: RBTree::new(),
+            members: RBTree::new(),
             flags,
             linked: false,
             killing: 0,

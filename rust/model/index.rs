@@ -7,11 +7,11 @@
 //! # Invariants
 //!
 //! - It mirrors the state's tables: for every key, the entry is the
-//!   member's context if `Inner::members` holds the key, else the zombie's
-//!   context (marked `exited`) if `Inner::exited` holds it, else there is
-//!   none. Every writer of those tables calls [`sync`] for the key before
-//!   it releases the state lock, so a reader never sees a mapping that the
-//!   locked tables never held. Writers are serialized by the state lock
+//!   member's context if that context's own map (`CtxState::members`)
+//!   holds the key, else the zombie's context (marked `exited`) if
+//!   `Inner::exited` holds it, else there is none. Every writer of those
+//!   tables calls [`sync`] for the key before it releases the state lock,
+//!   so a reader never sees a mapping that the locked tables never held. Writers are serialized by the state lock
 //!   (the `&mut Inner` they pass proves it).
 //! - A reader looks up under an RCU read-side lock ([`rcu::Guard`]) and
 //!   writes nothing shared; what it finds borrows the guard.

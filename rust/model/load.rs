@@ -8,7 +8,7 @@ use kernel::sync::atomic::{Atomic, Relaxed};
 /// A context's load state, in its [`crate::model::context::CtxState`].
 ///
 /// Atomics because the sampler updates every context while it walks the
-/// member table, which borrows the locked state shared (and `LockedBy`
+/// member maps, which borrows the locked state shared (and `LockedBy`
 /// hands out shared access only to `Sync` data). They are reachable only
 /// through `LockedBy::access`, that is with the state lock held, so
 /// `Relaxed` is enough: the lock orders everything.

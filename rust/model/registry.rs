@@ -20,8 +20,8 @@ use crate::model::state::{Inner, State};
 
 /// The context of the calling process: the one its group is a member of,
 /// or the root.
-pub(crate) fn caller_context(inner: &Inner) -> Result<Arc<Context>> {
-    crate::model::members::context_of(inner, task::current_key())
+pub(crate) fn caller_context(state: &State, inner: &Inner) -> Result<Arc<Context>> {
+    crate::model::members::context_of(state, inner, task::current_key())
 }
 
 /// Follows `names` down from `from`; ENOENT if any is missing.

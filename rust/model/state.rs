@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The module's state: the context tree and the membership table, under one
-//! lock, and where hooks find them.
+//! The module's state: the context tree and the contexts' member maps,
+//! under one lock, and where hooks find them.
 //!
 //! # Locking
 //!
 //! One spinlock, [`State::lock`], protects everything that changes: the
 //! tree (names, children, flags), every context's counters ([`CtxState`])
-//! and the membership table. It is taken from process context only (ioctls,
-//! the fork and exit tracepoints, the fork-admission ftrace hook), never
-//! from interrupts, and is never held across user copies, allocations with
+//! and every context's member map (`crate::model::members`). It is taken
+//! from process context only (ioctls, the fork and exit tracepoints, the
+//! fork-admission ftrace hook), never from interrupts, and is never held across user copies, allocations with
 //! `GFP_KERNEL` or signal delivery: callers allocate before, and signal
 //! after. Nothing else nests inside it except the allocator (`GFP_ATOMIC`)
 //! and `put_pid`. One lock keeps the order trivial; its cost is measured
@@ -17,8 +17,8 @@
 //!
 //! The hooks' questions (is the caller a member, of which context, is the
 //! target within it) are answered without it, from [`State::index`], an
-//! RCU-read mirror of `members` and `exited` that their writers keep in
-//! step under the lock (`crate::model::index`, its invariants).
+//! RCU-read mirror of the member maps and `exited` that their writers keep
+//! in step under the lock (`crate::model::index`, its invariants).
 //!
 //! [`CtxState`]: crate::model::context::CtxState
 
@@ -66,9 +66,6 @@ impl Member {
 pub(crate) struct Inner {
     /// The root context (the host), id 0. Always `Some` after init.
     pub(crate) root: Option<Arc<Context>>,
-    /// Processes in contexts other than the root, by group key. Processes
-    /// of the root are not tracked: absence means "in the root".
-    pub(crate) members: RBTree<GroupKey, Member>,
     /// Limit events, newest last.
     pub(crate) events: Ring,
     /// Admitted tasks not yet born (`model/pending.rs`).
@@ -107,8 +104,9 @@ pub(crate) struct State {
     /// Notified when an event is emitted (blocking `read`, `poll`).
     #[pin]
     pub(crate) events_cv: PollCondVar,
-    /// Number of entries in `members`, readable without the lock: hooks
-    /// return at once while it is 0 (no process is in any context).
+    /// Number of member processes (the sum of the contexts' member maps),
+    /// readable without the lock: hooks return at once while it is 0 (no
+    /// process is in any context).
     pub(crate) nr_members: Atomic<usize>,
     /// The next context id.
     pub(crate) next_id: Atomic<u64>,
@@ -122,7 +120,7 @@ pub(crate) struct State {
     pub(crate) nr_exited: Atomic<usize>,
     /// Number of used slots of `nice_skips`, readable without the lock.
     pub(crate) nr_nice_skips: Atomic<usize>,
-    /// `members` and `exited` as the hooks read them, without the lock
+    /// The member maps and `exited` as the hooks read them, without the lock
     /// (`crate::model::index`): every writer of those tables updates it.
     pub(crate) index: crate::model::index::Index,
 }
@@ -141,7 +139,7 @@ impl State {
     /// A state holding only the root context.
     pub(crate) fn new(events: Ring) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            lock <- new_spinlock!(Inner { root: None, members: RBTree::new(), events, pending: RBTree::new(), exited: RBTree::new(), nice_skips: [(0, 0); NICE_SKIPS] }, "vctx_state"),
+            lock <- new_spinlock!(Inner { root: None, events, pending: RBTree::new(), exited: RBTree::new(), nice_skips: [(0, 0); NICE_SKIPS] }, "vctx_state"),
             emptied <- new_condvar!("vctx_emptied"),
             events_cv <- new_poll_condvar!("vctx_events"),
             nr_members: Atomic::new(0),
@@ -208,11 +206,11 @@ impl State {
 impl PinnedDrop for State {
     fn drop(self: Pin<&mut Self>) {
         let mut inner = self.lock.lock();
-        let members = core::mem::take(&mut inner.members);
+        let mut members = KVec::new();
         let pending = core::mem::take(&mut inner.pending);
         let exited = core::mem::take(&mut inner.exited);
         if let Some(root) = inner.root.take() {
-            detach_subtree(&mut inner, &root);
+            detach_subtree(&mut inner, &root, &mut members);
         }
         drop(inner);
         drop(members);
@@ -221,13 +219,25 @@ impl PinnedDrop for State {
     }
 }
 
-/// Empties the child lists of `ctx` and all its descendants, breaking the
-/// parent/child reference cycles. Recursion is bounded by `DEPTH_MAX`.
-fn detach_subtree(inner: &mut Inner, ctx: &Context) {
-    let children = core::mem::take(&mut ctx.st.access_mut(inner).children);
+/// Empties the child lists and member maps of `ctx` and all its
+/// descendants, breaking the parent/child and context/member reference
+/// cycles; the maps go to `members`, to be dropped after the lock (a
+/// member holds a `struct pid` and its context). Recursion is bounded by
+/// `DEPTH_MAX`.
+fn detach_subtree(inner: &mut Inner, ctx: &Context, members: &mut KVec<RBTree<GroupKey, Member>>) {
+    let st = ctx.st.access_mut(inner);
+    let children = core::mem::take(&mut st.children);
+    let own = core::mem::take(&mut st.members);
+    // If `members` cannot grow, `push` drops the map here, under the lock:
+    // still safe, as no member holds the last reference on its context
+    // (the tree's `children` do, until after the walk) and `put_pid` may
+    // be called under a spinlock.
+    if !own.is_empty() {
+        let _ = members.push(own, GFP_ATOMIC);
+    }
     for child in children.values() {
         child.st.access_mut(inner).set_linked(false);
-        detach_subtree(inner, child);
+        detach_subtree(inner, child, members);
     }
 }
 

@@ -96,7 +96,7 @@ extern "C" fn vctx_reboot_request(cmd: u32) -> c_long {
     let key = task::current_key();
     let ctx = {
         let mut inner = st.lock.lock();
-        let Some(ctx) = inner.members.get(&key).map(|m| m.ctx.clone()) else {
+        let Some(ctx) = crate::model::members::find(st, &inner, key) else {
             return EPERM.to_errno() as c_long;
         };
         if crate::model::registry::kill_in_progress(&inner, &ctx).is_some() {

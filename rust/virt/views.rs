@@ -28,6 +28,7 @@ use crate::abi::uapi::VCTX_CTX_NOVIRT;
 use crate::acct::accounting;
 use crate::kern::task::{self, PidRef};
 use crate::model::context::Context;
+use crate::model::members;
 use crate::model::state::{self, Inner, State};
 
 #[expect(
@@ -80,11 +81,11 @@ fn group_load(pid: &PidRef) -> (u32, u32, u32) {
 /// Runnable and total tasks of `ctx`'s subtree now.
 fn tasks_now(inner: &Inner, ctx: &Context) -> (u32, u32) {
     let (mut running, mut threads) = (0u32, 0u32);
-    for m in inner.members.values().filter(|m| m.ctx.is_within(ctx)) {
+    members::each(inner, ctx, |_, m| {
         let (r, _, t) = group_load(&m.pid);
         running = running.saturating_add(r);
         threads = threads.saturating_add(t);
-    }
+    });
     (running, threads)
 }
 
@@ -128,20 +129,19 @@ pub(crate) fn record_fork(inner: &Inner, ctx: &Context, pid: i32) {
 /// ancestors, then fold each context's count into its averages.
 pub(crate) fn sample_load(state: &State) {
     let inner = state.lock.lock();
-    for m in inner.members.values() {
+    let Ok(root) = inner.root() else { return };
+    members::each(&inner, root, |_, m| {
         let (_, active, _) = group_load(&m.pid);
         if active == 0 {
-            continue;
+            return;
         }
         for c in m.ctx.ancestors_and_self().filter(|c| c.parent.is_some()) {
             let load = &c.st.access(&inner).load;
             let sum = load.active.load(Relaxed).saturating_add(active);
             load.active.store(sum, Relaxed);
         }
-    }
-    if let Ok(root) = inner.root() {
-        decay(&inner, root);
-    }
+    });
+    decay(&inner, root);
 }
 
 /// Folds the round's count into the averages of every context below
@@ -176,10 +176,10 @@ pub(crate) enum View {
 
 /// The context whose figures the caller sees, if any: its own, unless it
 /// is the root or has `VCTX_CTX_NOVIRT`.
-fn viewer(inner: &Inner) -> Option<&Arc<Context>> {
-    let m = inner.members.get(&task::current_key())?;
-    let virt = m.ctx.parent.is_some() && m.ctx.st.access(inner).flags() & VCTX_CTX_NOVIRT == 0;
-    virt.then_some(&m.ctx)
+fn viewer(st: &State, inner: &Inner) -> Option<Arc<Context>> {
+    let ctx = members::find(st, inner, task::current_key())?;
+    let virt = ctx.parent.is_some() && ctx.st.access(inner).flags() & VCTX_CTX_NOVIRT == 0;
+    virt.then_some(ctx)
 }
 
 /// The ftrace callbacks' decision: does the caller see `view` virtualized?
@@ -190,12 +190,12 @@ pub(crate) fn decide(st: &State, view: View) -> bool {
         return false;
     }
     let inner = st.lock.lock();
-    match (viewer(&inner), view) {
+    match (viewer(st, &inner), view) {
         (None, _) => false,
         (Some(ctx), View::Meminfo) => {
-            accounting::rss_limit(&inner, ctx).is_some() || crate::cgroup::binding::effective(&inner, ctx).is_some()
+            accounting::rss_limit(&inner, &ctx).is_some() || crate::cgroup::binding::effective(&inner, &ctx).is_some()
         }
-        (Some(ctx), View::Cpus) => crate::cgroup::binding::effective(&inner, ctx).is_some(),
+        (Some(ctx), View::Cpus) => crate::cgroup::binding::effective(&inner, &ctx).is_some(),
         (Some(_), _) => true,
     }
 }
@@ -210,7 +210,7 @@ pub(crate) fn decide(st: &State, view: View) -> bool {
 unsafe extern "C" fn vctx_virt_uptime(created_ns: *mut u64) -> bool {
     let Some(st) = state::get() else { return false };
     let inner = st.lock.lock();
-    let Some(ctx) = viewer(&inner) else { return false };
+    let Some(ctx) = viewer(st, &inner) else { return false };
     // SAFETY: valid for a write, by the function's contract.
     unsafe { created_ns.write(ctx.created_ns) };
     true
@@ -232,9 +232,9 @@ unsafe extern "C" fn vctx_virt_loadavg(
 ) -> bool {
     let Some(st) = state::get() else { return false };
     let inner = st.lock.lock();
-    let Some(ctx) = viewer(&inner) else { return false };
-    let load = load_locked(&inner, ctx);
-    let (_, nr_threads) = tasks_now(&inner, ctx);
+    let Some(ctx) = viewer(st, &inner) else { return false };
+    let load = load_locked(&inner, &ctx);
+    let (_, nr_threads) = tasks_now(&inner, &ctx);
     // SAFETY: valid for these writes, by the function's contract.
     unsafe {
         for (i, a) in load.avg.iter().enumerate() {
@@ -261,9 +261,10 @@ unsafe extern "C" fn vctx_virt_mem(total: *mut u64, used: *mut u64) -> bool {
     let Some(st) = state::get() else { return false };
     let (ctx, limit, cg) = {
         let inner = st.lock.lock();
-        let Some(ctx) = viewer(&inner) else { return false };
-        let cg = crate::cgroup::binding::effective(&inner, ctx).map(|(g, _)| g.clone_ref());
-        (ctx.clone(), accounting::rss_limit(&inner, ctx), cg)
+        let Some(ctx) = viewer(st, &inner) else { return false };
+        let cg = crate::cgroup::binding::effective(&inner, &ctx).map(|(g, _)| g.clone_ref());
+        let limit = accounting::rss_limit(&inner, &ctx);
+        (ctx, limit, cg)
     };
     // Read without the state lock; the reference is put here too.
     let mem = cg.and_then(|g| g.memory());
