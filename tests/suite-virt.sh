@@ -203,6 +203,9 @@ for i in 1 2; do
 	eval "mr$i=\$!"
 done
 until_ok 100 nprocs_ge /mr 2
+# Both readers are in their loops (each has written a reading).
+until_ok 300 test -s /tmp/mr.1
+until_ok 300 test -s /tmp/mr.2
 tries=0
 until rmmod vctx 2>/dev/null; do
 	tries=$((tries + 1))
@@ -211,7 +214,9 @@ until rmmod vctx 2>/dev/null; do
 done
 check "rmmod while members read meminfo and sysinfo under an rss limit ($tries refused)" \
 	sh -c '[ ! -d /sys/module/vctx ]'
-sleep 1
+# A reading taken after the unload (the loops go on without the module).
+rm -f /tmp/mr.1
+until_ok 300 test -s /tmp/mr.1
 check_eq "... and a former member's reading is then the host's MemTotal" "$(cat /tmp/mr.1)" "$hm"
 kill "$mr1" "$mr2" 2>/dev/null; wait "$mr1" "$mr2" 2>/dev/null
 check "insmod once more" insmod /lib/modules/vctx.ko
