@@ -132,6 +132,9 @@ int ratio_summary(const struct cell *a, const struct cell *b, int rounds,
 
 /* report.c */
 void print_table(const struct results *r);
+
+/* parallel.c: vctx-bench -P (two workers on two CPUs at once) */
+int parallel_main(int rounds, double seconds, const char *json);
 int write_json(const struct results *r, const char *path);
 
 #endif

@@ -55,12 +55,16 @@ static int limit_err, cgroup_err, hidepid_err;
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: vctx-bench [-r ROUNDS] [-d DIV] [-p PROCS] [-l N,N,N] [-s PROCS] [-o FILE]\n"
+		"       vctx-bench -P SECONDS [-r ROUNDS] [-o FILE]\n"
 		"  -r ROUNDS  rounds of every configuration (default 15, max %d)\n"
 		"  -d DIV     divide every iteration count by DIV (smoke runs)\n"
 		"  -p PROCS   sleeping processes populating /proc (default 1000)\n"
 		"  -l LEVELS  context counts of the scale phase (default 10,1000,10000; 0: none)\n"
 		"  -s PROCS   processes spread over the contexts there (default 10000)\n"
-		"  -o FILE    write the JSON document to FILE\n", MAX_ROUNDS);
+		"  -o FILE    write the JSON document to FILE\n"
+		"  -P SECONDS the parallel benchmark instead: two workers on two CPUs fork and\n"
+		"             read /proc at once for SECONDS per configuration (bench/parallel.c)\n",
+		MAX_ROUNDS);
 	return f == stdout ? 0 : 2;
 }
 
@@ -375,6 +379,7 @@ int main(int argc, char **argv)
 	long levels[MAX_LEVELS] = { 10, 1000, 10000 }, scale_procs = 10000, want = 1000;
 	int nlevels = 3, was_loaded = module_loaded(), opt, fail = 0;
 	const char *json = NULL;
+	double parallel = 0;
 	struct utsname u;
 	double t0 = now_ns();
 
@@ -383,13 +388,14 @@ int main(int argc, char **argv)
 		return 1;
 	res->rounds = 15;
 	res->div = 1;
-	while ((opt = getopt(argc, argv, "r:d:p:l:s:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:d:p:l:s:o:P:h")) != -1) {
 		switch (opt) {
 		case 'r': res->rounds = atoi(optarg); break;
 		case 'd': res->div = atof(optarg); break;
 		case 'p': want = atol(optarg); break;
 		case 's': scale_procs = atol(optarg); break;
 		case 'o': json = optarg; break;
+		case 'P': parallel = atof(optarg); break;
 		case 'l':
 			nlevels = 0;
 			for (char *s = strtok(optarg, ","); s && nlevels < MAX_LEVELS; s = strtok(NULL, ","))
@@ -402,6 +408,10 @@ int main(int argc, char **argv)
 	}
 	if (res->rounds < 1 || res->rounds > MAX_ROUNDS || res->div <= 0 || want <= NOBODY_SLEEPERS)
 		return usage(stderr);
+	if (parallel > 0) {
+		signal(SIGPIPE, SIG_IGN);
+		return parallel_main(res->rounds, parallel, json);
+	}
 	uname(&u);
 	snprintf(res->kernel, sizeof(res->kernel), "%s %s", u.release, u.machine);
 	signal(SIGPIPE, SIG_IGN);
