@@ -23,6 +23,7 @@
 //! [`CtxState`]: crate::model::context::CtxState
 
 use kernel::{
+    alloc::KVVec,
     new_condvar, new_poll_condvar, new_spinlock,
     prelude::*,
     rbtree::RBTree,
@@ -273,5 +274,25 @@ impl Inner {
     /// before the state is published).
     pub(crate) fn root(&self) -> Result<&Arc<Context>> {
         self.root.as_ref().ok_or(ENODEV)
+    }
+}
+
+/// Fills a buffer under the lock: sized by `size` under it, allocated
+/// without it, filled by `fill` under it again; if the tree grew in
+/// between (`fill` says EAGAIN), once more. The one helper for that
+/// pattern (ioctl answers, the sampler's lists).
+pub(crate) fn filled<T>(
+    st: &State,
+    size: impl Fn(&Inner) -> usize,
+    fill: impl Fn(&Inner, &mut KVVec<T>) -> Result,
+) -> Result<KVVec<T>> {
+    loop {
+        let n = size(&st.lock.lock());
+        let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
+        match fill(&st.lock.lock(), &mut out) {
+            Ok(()) => return Ok(out),
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
     }
 }
