@@ -15,6 +15,13 @@
 //! and `put_pid`. One lock keeps the order trivial; its cost is measured
 //! by `make bench`.
 //!
+//! Periodic work holds it per context, never across the tree: the sampler
+//! lists the contexts under one short hold ([`filled`],
+//! `crate::model::members::contexts`) and then takes one short hold per
+//! context, with resched points between. How member fork and exit are to
+//! leave it (per-context locks, atomic charges along the ancestors, the
+//! lock order) is `Documentation/design.rst`, "Next: per-context locks".
+//!
 //! The hooks' questions (is the caller a member, of which context, is the
 //! target within it) are answered without it, from [`State::index`], an
 //! RCU-read mirror of the member maps and `exited` that their writers keep
