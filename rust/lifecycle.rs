@@ -340,17 +340,18 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bo
 }
 
 /// The exec hook (`sched_process_exec`): counts a successful execve of a
-/// member process.
+/// member process in its context and every ancestor. Takes no lock: the
+/// context is the one the index names (under RCU), and the counts are
+/// atomics beside its immutable parent chain
+/// (`crate::model::counters::bump_unlocked`). An exec racing an enter of
+/// the same process counts in the context it was in a moment before or
+/// after, both true.
 pub(crate) fn on_exec(state: &State) {
-    let key = task::current_key();
-    if !state.is_member(key) {
-        return;
-    }
-    let mut inner = state.lock.lock();
-    let Some(ctx) = members::find(state, &inner, key) else {
-        return;
-    };
-    crate::model::counters::bump(&mut inner, &ctx, |a| &mut a.execs);
+    state.with_entry(task::current_key(), |e| {
+        if let Some(f) = e.filter(|f| !f.exited) {
+            crate::model::counters::bump_unlocked(f.ctx, |u| &u.execs);
+        }
+    });
 }
 
 /// `VCTX_IOC_ENTER`: moves the process of `target` into `to`, which must be

@@ -40,6 +40,8 @@ pub(crate) struct Context {
     /// (the hooks, through `crate::model::index`): written under the lock right
     /// after the field they copy.
     pub(crate) live: Live,
+    /// Counters bumped without the lock (`crate::model::counters::Unlocked`).
+    pub(crate) unlocked: crate::model::counters::Unlocked,
 }
 
 /// What lock-free readers of a context read ([`Context::live`]).

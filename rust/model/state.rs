@@ -170,6 +170,7 @@ impl State {
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(Name::root(), 0)),
                 live: crate::model::context::Live::new(0),
+                unlocked: crate::model::counters::Unlocked::new(),
             },
             GFP_KERNEL,
         )?;
@@ -194,6 +195,7 @@ impl State {
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(name, flags)),
                 live: crate::model::context::Live::new(flags),
+                unlocked: crate::model::counters::Unlocked::new(),
             },
             GFP_KERNEL,
         )?)
