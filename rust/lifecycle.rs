@@ -317,11 +317,24 @@ fn add_io(total: &mut crate::kern::usage::Io, io: &crate::kern::usage::Io) {
 /// Workers (io_uring, vhost) are created without the fork tracepoint, so
 /// their reservation would be released only when they are freed, maybe
 /// from a softirq: they are checked but not reserved (`reserve` false).
+///
+/// Without the lock unless a kill runs or a process or task limit is set
+/// on the context or an ancestor (their lock-free copies,
+/// `Live::admission_locked`): then there is nothing to check or reserve.
+/// A kill whose mark this misses by a moment is no escape: the fork hook
+/// checks the mark again under the lock and signals the child at birth, as
+/// for a fork admitted just before the mark (`crate::policy::kill`).
 pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool, into_cgroup: bool) -> Result {
     let key = task::current_key();
-    // A process of the root: one lookup, no lock.
-    if !state.is_member(key) {
-        return Ok(());
+    // A process of the root: one lookup, no lock. A member with nothing to
+    // check above it: one lookup and a read of each ancestor, no lock.
+    let locked = state.with_entry(key, |e| {
+        let f = e.filter(|f| !f.exited)?;
+        Some(into_cgroup || f.ctx.ancestors_and_self().any(|c| c.live.admission_locked()))
+    });
+    match locked {
+        None | Some(false) => return Ok(()),
+        Some(true) => {}
     }
     let mut inner = state.lock.lock();
     let Some(ctx) = members::find(state, &inner, key) else {
