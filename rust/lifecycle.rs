@@ -458,3 +458,68 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     drop(old);
     Ok(())
 }
+
+#[kunit_tests(vctx_lifecycle)]
+mod tests {
+    use super::*;
+    use crate::abi::name::split;
+    use crate::abi::uapi::VCTX_CREATE_PARENTS;
+    use crate::model::counters::{NONE, NPROC, RES};
+    use crate::model::registry::create;
+    use kernel::rbtree::RBTreeNode;
+
+    /// Sets `ctx`'s nproc limit to `n`.
+    fn nproc(st: &State, ctx: &Context, n: u64) -> Result {
+        let mut v = [NONE; RES];
+        v[NPROC] = n;
+        limits::set(&mut st.lock.lock(), ctx, 1 << NPROC, &v, false)
+    }
+
+    #[test]
+    fn admission_sees_an_ancestor_s_kill_and_limit_through_the_lock_free_copies() -> Result {
+        let st = KBox::pin_init(State::new(crate::model::events::Ring::new()?), GFP_KERNEL)?;
+        st.init_root()?;
+        let root = st.lock.lock().root()?.clone();
+        let top = create(&st, &root, &split(b"/t")?, 0, 0)?;
+        let leaf = create(&st, &root, &split(b"/t/u/v")?, VCTX_CREATE_PARENTS, 0)?;
+        // The test thread, a member of /t/u/v in this state's map and index
+        // (not the module's: no hook sees it).
+        let key = task::current_key();
+        // SAFETY: the current task is valid.
+        let pid = unsafe { PidRef::tgid_of(task::current()) };
+        let node = RBTreeNode::new(key, Member::new(leaf.clone(), pid, Usage::default()), GFP_KERNEL)?;
+        {
+            let mut inner = st.lock.lock();
+            leaf.st.access_mut(&mut inner).members.insert(node);
+            st.index.set(&mut inner, key, Some((&leaf, false)), &mut Spare::new()?)?;
+        }
+        let admit = |process| admit_fork(&st, 0x1000, process, false, false);
+        // Nothing above: admitted, the lock-free way.
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // A kill on an ancestor: EAGAIN for processes and threads; over.
+        top.begin_kill(&mut st.lock.lock(), kernel::bindings::SIGTERM);
+        assert!(top.live.admission_locked());
+        assert_eq!(admit(true), Err(EAGAIN));
+        assert_eq!(admit(false), Err(EAGAIN));
+        top.end_kill(&mut st.lock.lock());
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // An nproc limit of 0 on an ancestor: processes refused, threads
+        // not; a failure counted there.
+        nproc(&st, &top, 0)?;
+        assert!(top.live.admission_locked());
+        assert_eq!(admit(true), Err(EAGAIN));
+        assert_eq!(admit(false), Ok(()));
+        assert_eq!(top.st.access(&st.lock.lock()).acct.limits[NPROC].failures, 1);
+        // Lifted ("max"): the lock-free way again.
+        nproc(&st, &top, NONE)?;
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // clone3(CLONE_INTO_CGROUP) is refused to a member either way.
+        assert_eq!(admit_fork(&st, 0x1000, true, false, true), Err(EPERM));
+        // Out of the index again before the state goes.
+        let _ = st.index.set(&mut st.lock.lock(), key, None, &mut Spare::none());
+        Ok(())
+    }
+}
