@@ -7,7 +7,9 @@
 //!
 //! One spinlock, [`State::lock`], protects everything that changes: the
 //! tree (names, children, flags), every context's counters ([`CtxState`])
-//! and every context's member map (`crate::model::members`). It is taken
+//! and every context's member map (`crate::model::members`); outside it
+//! only the atomics of `Context::live` (copies written under it) and
+//! `Context::unlocked` (`execs`, bumped by the exec hook without it). It is taken
 //! from process context only (ioctls, the fork and exit tracepoints, the
 //! fork-admission ftrace hook), never from interrupts, and is never held across user copies, allocations with
 //! `GFP_KERNEL` or signal delivery: callers allocate before, and signal
