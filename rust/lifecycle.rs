@@ -317,11 +317,24 @@ fn add_io(total: &mut crate::kern::usage::Io, io: &crate::kern::usage::Io) {
 /// Workers (io_uring, vhost) are created without the fork tracepoint, so
 /// their reservation would be released only when they are freed, maybe
 /// from a softirq: they are checked but not reserved (`reserve` false).
+///
+/// Without the lock unless a kill runs or a process or task limit is set
+/// on the context or an ancestor (their lock-free copies,
+/// `Live::admission_locked`): then there is nothing to check or reserve.
+/// A kill whose mark this misses by a moment is no escape: the fork hook
+/// checks the mark again under the lock and signals the child at birth, as
+/// for a fork admitted just before the mark (`crate::policy::kill`).
 pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bool, into_cgroup: bool) -> Result {
     let key = task::current_key();
-    // A process of the root: one lookup, no lock.
-    if !state.is_member(key) {
-        return Ok(());
+    // A process of the root: one lookup, no lock. A member with nothing to
+    // check above it: one lookup and a read of each ancestor, no lock.
+    let locked = state.with_entry(key, |e| {
+        let f = e.filter(|f| !f.exited)?;
+        Some(into_cgroup || f.ctx.ancestors_and_self().any(|c| c.live.admission_locked()))
+    });
+    match locked {
+        None | Some(false) => return Ok(()),
+        Some(true) => {}
     }
     let mut inner = state.lock.lock();
     let Some(ctx) = members::find(state, &inner, key) else {
@@ -340,17 +353,18 @@ pub(crate) fn admit_fork(state: &State, child: usize, process: bool, reserve: bo
 }
 
 /// The exec hook (`sched_process_exec`): counts a successful execve of a
-/// member process.
+/// member process in its context and every ancestor. Takes no lock: the
+/// context is the one the index names (under RCU), and the counts are
+/// atomics beside its immutable parent chain
+/// (`crate::model::counters::bump_unlocked`). An exec racing an enter of
+/// the same process counts in the context it was in a moment before or
+/// after, both true.
 pub(crate) fn on_exec(state: &State) {
-    let key = task::current_key();
-    if !state.is_member(key) {
-        return;
-    }
-    let mut inner = state.lock.lock();
-    let Some(ctx) = members::find(state, &inner, key) else {
-        return;
-    };
-    crate::model::counters::bump(&mut inner, &ctx, |a| &mut a.execs);
+    state.with_entry(task::current_key(), |e| {
+        if let Some(f) = e.filter(|f| !f.exited) {
+            crate::model::counters::bump_unlocked(f.ctx, |u| &u.execs);
+        }
+    });
 }
 
 /// `VCTX_IOC_ENTER`: moves the process of `target` into `to`, which must be
@@ -443,4 +457,69 @@ pub(crate) fn enter(state: &State, view: &Arc<Context>, to: &Arc<Context>, targe
     }
     drop(old);
     Ok(())
+}
+
+#[kunit_tests(vctx_lifecycle)]
+mod tests {
+    use super::*;
+    use crate::abi::name::split;
+    use crate::abi::uapi::VCTX_CREATE_PARENTS;
+    use crate::model::counters::{NONE, NPROC, RES};
+    use crate::model::registry::create;
+    use kernel::rbtree::RBTreeNode;
+
+    /// Sets `ctx`'s nproc limit to `n`.
+    fn nproc(st: &State, ctx: &Context, n: u64) -> Result {
+        let mut v = [NONE; RES];
+        v[NPROC] = n;
+        limits::set(&mut st.lock.lock(), ctx, 1 << NPROC, &v, false)
+    }
+
+    #[test]
+    fn admission_sees_an_ancestor_s_kill_and_limit_through_the_lock_free_copies() -> Result {
+        let st = KBox::pin_init(State::new(crate::model::events::Ring::new()?), GFP_KERNEL)?;
+        st.init_root()?;
+        let root = st.lock.lock().root()?.clone();
+        let top = create(&st, &root, &split(b"/t")?, 0, 0)?;
+        let leaf = create(&st, &root, &split(b"/t/u/v")?, VCTX_CREATE_PARENTS, 0)?;
+        // The test thread, a member of /t/u/v in this state's map and index
+        // (not the module's: no hook sees it).
+        let key = task::current_key();
+        // SAFETY: the current task is valid.
+        let pid = unsafe { PidRef::tgid_of(task::current()) };
+        let node = RBTreeNode::new(key, Member::new(leaf.clone(), pid, Usage::default()), GFP_KERNEL)?;
+        {
+            let mut inner = st.lock.lock();
+            leaf.st.access_mut(&mut inner).members.insert(node);
+            st.index.set(&mut inner, key, Some((&leaf, false)), &mut Spare::new()?)?;
+        }
+        let admit = |process| admit_fork(&st, 0x1000, process, false, false);
+        // Nothing above: admitted, the lock-free way.
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // A kill on an ancestor: EAGAIN for processes and threads; over.
+        top.begin_kill(&mut st.lock.lock(), kernel::bindings::SIGTERM);
+        assert!(top.live.admission_locked());
+        assert_eq!(admit(true), Err(EAGAIN));
+        assert_eq!(admit(false), Err(EAGAIN));
+        top.end_kill(&mut st.lock.lock());
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // An nproc limit of 0 on an ancestor: processes refused, threads
+        // not; a failure counted there.
+        nproc(&st, &top, 0)?;
+        assert!(top.live.admission_locked());
+        assert_eq!(admit(true), Err(EAGAIN));
+        assert_eq!(admit(false), Ok(()));
+        assert_eq!(top.st.access(&st.lock.lock()).acct.limits[NPROC].failures, 1);
+        // Lifted ("max"): the lock-free way again.
+        nproc(&st, &top, NONE)?;
+        assert!(!top.live.admission_locked());
+        assert_eq!(admit(true), Ok(()));
+        // clone3(CLONE_INTO_CGROUP) is refused to a member either way.
+        assert_eq!(admit_fork(&st, 0x1000, true, false, true), Err(EPERM));
+        // Out of the index again before the state goes.
+        let _ = st.index.set(&mut st.lock.lock(), key, None, &mut Spare::none());
+        Ok(())
+    }
 }

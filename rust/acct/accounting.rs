@@ -165,7 +165,7 @@ pub(crate) fn counters_of(inner: &Inner, ctx: &Context, u: &Usage, processes: u6
         processes,
         threads,
         forks: pick(&a.forks),
-        execs: pick(&a.execs),
+        execs: pick(&ctx.unlocked.execs.get()),
         exits: pick(&a.exits),
         cpu_user_ns: u.user_ns,
         cpu_system_ns: u.system_ns,

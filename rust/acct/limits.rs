@@ -147,6 +147,8 @@ pub(crate) fn set(inner: &mut Inner, ctx: &Context, mask: u32, values: &[u64; RE
             a.limits[r].over = false;
         }
     }
+    let limited = a.limits[NPROC].limit != NONE || a.limits[NTHREADS].limit != NONE;
+    ctx.set_task_limited(inner, limited);
     Ok(())
 }
 

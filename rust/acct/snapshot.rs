@@ -9,7 +9,8 @@ use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 use crate::abi::uapi::{vctx_counters, vctx_limit, vctx_snap_entry, VCTX_RES_COUNT};
 use crate::acct::accounting;
 use crate::acct::limits;
-use crate::kern::usage::Usage;
+use crate::kern::task;
+use crate::kern::usage::{Raw, Usage};
 use crate::model::context::Context;
 use crate::model::counters::{NPROC, NTHREADS, RSS};
 use crate::model::state::{Inner, State};
@@ -185,15 +186,93 @@ pub(crate) fn take_fresh(state: &State, root: &Arc<Context>, view: &Context) -> 
     }
 }
 
-/// The sampler's share (`virt/sampler.rs`, every 5 s): one snapshot of the
-/// whole tree, for its side effects: RSS peaks and soft rss-limit
-/// crossings are recorded between readings too. Skipped while no process
-/// is in any context.
-pub(crate) fn sample(state: &State) {
+/// The sampler's share (`virt/sampler.rs`, every 5 s) over `ctxs`, the
+/// tree's contexts in pre-order (`crate::model::members::contexts`): each
+/// context's RSS (own and subtree, each address space once), subtree
+/// threads and processes, recorded as a reading records them: RSS peaks,
+/// the limits' peaks and windows, and the soft rss limit's upward
+/// crossings, between readings too. Skipped while no process is in any
+/// context.
+///
+/// No hold of the lock covers the tree: each context's member pids are
+/// taken under a short hold, their threads and address spaces read
+/// without it, and each context's figures recorded under another short
+/// hold, with resched points between contexts. A figure may be a moment
+/// older than another's; each is a true level, which is all a peak needs.
+pub(crate) fn sample(state: &State, ctxs: &[Arc<Context>]) {
     if state.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
-    let Ok(root) = state.lock.lock().root().cloned() else { return };
     // Nothing to report on failure (out of memory): the next tick retries.
-    let _ = take_fresh(state, &root, &root);
+    let _ = sample_levels(state, ctxs);
+}
+
+/// Each context's levels: `(own rss, subtree rss, subtree threads)`, bytes.
+type Levels = (u64, u64, u64);
+
+fn sample_levels(state: &State, ctxs: &[Arc<Context>]) -> Result {
+    let n = ctxs.len();
+    let mut levels: KVVec<Levels> = KVVec::with_capacity(n, GFP_KERNEL)?;
+    // Where each context's parent is in `ctxs` (pre-order: before it).
+    let mut parent: KVVec<usize> = KVVec::with_capacity(n, GFP_KERNEL)?;
+    let mut open: KVVec<usize> = KVVec::with_capacity(n, GFP_KERNEL)?;
+    for (i, c) in ctxs.iter().enumerate() {
+        while open.last().is_some_and(|&j| ctxs[j].depth >= c.depth) {
+            open.pop();
+        }
+        parent.push_within_capacity(open.last().copied().unwrap_or(usize::MAX)).map_err(|_| ENOMEM)?;
+        open.push_within_capacity(i).map_err(|_| ENOMEM)?;
+        levels.push_within_capacity((0, 0, 0)).map_err(|_| ENOMEM)?;
+    }
+    drop(open);
+    // Address spaces `(mm, pages, index in ctxs)`, and own threads.
+    let mut rss: accounting::RssList = KVVec::new();
+    for (i, c) in ctxs.iter().enumerate() {
+        let pids = crate::model::members::own_pids(state, c)?;
+        for pid in pids.iter() {
+            levels[i].2 += Raw::threads_of(pid).unwrap_or(0);
+            if let Some((mm, pages)) = Raw::rss_of(pid) {
+                rss.push((mm, pages, i as u64), GFP_KERNEL)?;
+            }
+        }
+        drop(pids);
+        task::cond_resched();
+    }
+    // Each address space once, on the first context (in pre-order) using it.
+    rss.sort_unstable_by_key(|e| (e.0, e.2));
+    let mut last = None;
+    for &(mm, pages, i) in rss.iter() {
+        if last == Some(mm) {
+            continue;
+        }
+        last = Some(mm);
+        levels[i as usize].0 += pages * accounting::PAGE_SIZE;
+    }
+    drop(rss);
+    // Subtree figures: children (after their parent) first.
+    for i in 0..n {
+        levels[i].1 = levels[i].0;
+    }
+    for i in (1..n).rev() {
+        let p = parent[i];
+        if p != usize::MAX {
+            levels[p].1 += levels[i].1;
+            levels[p].2 += levels[i].2;
+        }
+    }
+    for (c, &(own_rss, sub_rss, sub_threads)) in ctxs.iter().zip(levels.iter()) {
+        {
+            let mut inner = state.lock.lock();
+            if c.st.access(&inner).linked() {
+                accounting::note_rss(&mut inner, c, own_rss, sub_rss);
+                let mut held = [0u64; RES];
+                held[NPROC] = u64::from(c.st.access(&inner).subtree_processes());
+                held[NTHREADS] = sub_threads;
+                held[RSS] = sub_rss;
+                limits::observe(&mut inner, c, &held, None);
+            }
+        }
+        task::cond_resched();
+    }
+    Ok(())
 }

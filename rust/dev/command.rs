@@ -2,11 +2,11 @@
 
 //! What every command of `/dev/vctx` shares: reading a path argument,
 //! finding the caller's view and the context a path names, the admin
-//! check, and writing an array answer back (sized under the lock,
-//! allocated outside it, filled under it again).
+//! check, and writing an array answer back (filled by
+//! `crate::model::state::filled`: sized under the lock, allocated outside
+//! it, filled under it again).
 
 use kernel::{
-    alloc::KVVec,
     prelude::*,
     sync::Arc,
     transmute::AsBytes,
@@ -19,7 +19,7 @@ use crate::abi::uapi::vctx_str;
 use crate::kern::task;
 use crate::model::context::Context;
 use crate::model::registry;
-use crate::model::state::{Inner, State};
+use crate::model::state::State;
 
 /// Reads and splits a path argument.
 pub(crate) fn read_path(s: &vctx_str) -> Result<KVec<Name>> {
@@ -79,25 +79,6 @@ fn write_entries<T: AsBytes>(addr: u64, entry_size: u32, entries: &[T]) -> Resul
         }
     }
     Ok(())
-}
-
-/// Fills a buffer under the lock: sized by `size` under it, allocated
-/// without it, filled by `fill` under it again; if the tree grew in
-/// between (`fill` says EAGAIN), once more.
-pub(crate) fn filled<T>(
-    st: &State,
-    size: impl Fn(&Inner) -> usize,
-    fill: impl Fn(&Inner, &mut KVVec<T>) -> Result,
-) -> Result<KVVec<T>> {
-    loop {
-        let n = size(&st.lock.lock());
-        let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
-        match fill(&st.lock.lock(), &mut out) {
-            Ok(()) => return Ok(out),
-            Err(e) if e == EAGAIN => continue,
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// Answers a LIST-like request whose `count` is set: the entries and the

@@ -8,10 +8,10 @@ use kernel::{prelude::*, time::msecs_to_jiffies, transmute::AsBytes};
 use crate::abi::ioctl_arg::Arg;
 use crate::abi::uapi::*;
 use crate::acct::{accounting, listing, snapshot};
-use crate::dev::command::{answer_array, check_entry_size, filled, lookup, require_admin, view};
+use crate::dev::command::{answer_array, check_entry_size, lookup, require_admin, view};
 use crate::kern::task::{self, TaskRef};
 use crate::lifecycle;
-use crate::model::state::{self, State};
+use crate::model::state::{self, filled, State};
 use crate::policy::{kill, wait};
 
 /// The highest signal number (`_NSIG`).

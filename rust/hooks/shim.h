@@ -90,6 +90,7 @@ void vctx_group_load(struct pid *tgid, u32 *running, u32 *active, u32 *threads);
 void vctx_host_avenrun(u64 *avg);
 void vctx_sampler_start(void);
 void vctx_sampler_stop(void);
+void vctx_cond_resched(void);
 
 /* shim_cpuview.c: the CPU views (keep in step with rust/hooks/cpuview.rs). */
 #define VCTX_CPUVIEW_CPUINFO	0

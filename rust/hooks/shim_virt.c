@@ -348,6 +348,15 @@ notrace void vctx_sampler_start(void)
 	queue_delayed_work(system_unbound_wq, &vctx_sampler, LOAD_FREQ);
 }
 
+/*
+ * A resched point between the sampler's per-context lock holds
+ * (cond_resched() is a macro over a static call: not callable from Rust).
+ */
+notrace void vctx_cond_resched(void)
+{
+	cond_resched();
+}
+
 /* Waits for a tick in flight; a self-requeueing work is cancelled too. */
 notrace void vctx_sampler_stop(void)
 {

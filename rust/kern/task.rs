@@ -27,6 +27,7 @@ extern "C" {
     fn vctx_task_comm(t: *mut bindings::task_struct, buf16: *mut u8);
     fn vctx_task_is_worker(t: *mut bindings::task_struct) -> bool;
     fn vctx_in_task() -> bool;
+    fn vctx_cond_resched();
     fn vctx_task_pid(t: *mut bindings::task_struct) -> i32;
     fn vctx_task_tgid(t: *mut bindings::task_struct) -> i32;
     fn vctx_group_caps(t: *mut bindings::task_struct) -> u64;
@@ -415,4 +416,12 @@ impl Drop for TrimmedCreds {
         // SAFETY: prepared and unused, by the type invariant.
         unsafe { vctx_creds_abort(self.ptr) };
     }
+}
+
+/// A resched point (`cond_resched()`): for long walks that take the state
+/// lock in short holds (the sampler). Process context, no lock held.
+pub(crate) fn cond_resched() {
+    // SAFETY: no preconditions beyond the caller's (may sleep: it holds no
+    // spinlock and runs in process context).
+    unsafe { vctx_cond_resched() };
 }

@@ -40,18 +40,34 @@ pub(crate) struct Context {
     /// (the hooks, through `crate::model::index`): written under the lock right
     /// after the field they copy.
     pub(crate) live: Live,
+    /// Counters bumped without the lock (`crate::model::counters::Unlocked`).
+    pub(crate) unlocked: crate::model::counters::Unlocked,
 }
 
 /// What lock-free readers of a context read ([`Context::live`]).
 pub(crate) struct Live {
     flags: Atomic<u32>,
     caps: Atomic<u64>,
+    /// Kills in progress on this context itself (a copy of
+    /// `CtxState::killing`, written by [`Context::begin_kill`] and
+    /// [`Context::end_kill`] under the lock).
+    killing: Atomic<u32>,
+    /// 1 while this context itself has an nproc or nthreads limit (written
+    /// by [`Context::set_task_limited`] under the lock).
+    task_limited: Atomic<u32>,
 }
 
 impl Live {
     /// For a new context with `flags` and every capability.
     pub(crate) fn new(flags: u32) -> Self {
-        Self { flags: Atomic::new(flags), caps: Atomic::new(ALL_CAPS) }
+        Self { flags: Atomic::new(flags), caps: Atomic::new(ALL_CAPS), killing: Atomic::new(0), task_limited: Atomic::new(0) }
+    }
+
+    /// Whether fork admission in this context's subtree has to take the
+    /// lock because of this context: a kill runs on it, or it limits
+    /// processes or tasks (`crate::lifecycle::admit_fork`).
+    pub(crate) fn admission_locked(&self) -> bool {
+        self.killing.load(Acquire) != 0 || self.task_limited.load(Acquire) != 0
     }
 
     /// The flags (`VCTX_CTX_*`).
@@ -211,8 +227,8 @@ impl CtxState {
         (self.killing > 0).then_some(self.kill_sig)
     }
 
-    /// A kill with `sig` starts on this context.
-    pub(crate) fn begin_kill(&mut self, sig: u32) {
+    /// A kill with `sig` starts on this context ([`Context::begin_kill`]).
+    fn begin_kill(&mut self, sig: u32) {
         self.killing += 1;
         self.kill_sig = sig;
     }
@@ -222,8 +238,8 @@ impl CtxState {
         self.kill_sig = sig;
     }
 
-    /// A kill on this context ends.
-    pub(crate) fn end_kill(&mut self) {
+    /// A kill on this context ends ([`Context::end_kill`]).
+    fn end_kill(&mut self) {
         self.killing -= 1;
     }
 
@@ -268,6 +284,29 @@ impl Context {
     pub(crate) fn set_caps(&self, inner: &mut Inner, caps: u64) {
         self.st.access_mut(inner).caps = caps;
         self.live.caps.store(caps, Release);
+    }
+
+    /// A kill with `sig` starts on this context, with the state lock held
+    /// (`inner`); the lock-free copy follows (fork admission reads it).
+    pub(crate) fn begin_kill(&self, inner: &mut Inner, sig: u32) {
+        let st = self.st.access_mut(inner);
+        st.begin_kill(sig);
+        self.live.killing.store(st.killing, Release);
+    }
+
+    /// A kill on this context ends, with the state lock held (`inner`).
+    pub(crate) fn end_kill(&self, inner: &mut Inner) {
+        let st = self.st.access_mut(inner);
+        st.end_kill();
+        self.live.killing.store(st.killing, Release);
+    }
+
+    /// Records whether this context limits processes or tasks (nproc,
+    /// nthreads), with the state lock held (`inner`) right after its
+    /// limits changed: fork admission below it takes the lock while one
+    /// does (`crate::acct::limits::set`).
+    pub(crate) fn set_task_limited(&self, _inner: &mut Inner, limited: bool) {
+        self.live.task_limited.store(u32::from(limited), Release);
     }
 
     /// Iterates over `self` and its ancestors up to the root.

@@ -4,7 +4,10 @@
 //! the context and its subtree, the limits by `VCTX_RES_*`, and readers'
 //! peak windows. What they mean and how they change is `crate::acct`.
 
-use kernel::prelude::*;
+use kernel::{
+    prelude::*,
+    sync::atomic::{Atomic, Relaxed},
+};
 
 use crate::abi::uapi::{VCTX_RES_COUNT, VCTX_RES_NPROC, VCTX_RES_NTHREADS, VCTX_RES_RSS};
 use crate::kern::usage::Usage;
@@ -37,7 +40,6 @@ pub(crate) struct Acct {
     /// (descendants that were destroyed included).
     pub(crate) dead_sub: Usage,
     pub(crate) forks: Pair,
-    pub(crate) execs: Pair,
     pub(crate) exits: Pair,
     /// Limit failures counted on this context (own) and in its subtree.
     pub(crate) hits: Pair,
@@ -59,7 +61,6 @@ impl Acct {
             dead_own: Usage::default(),
             dead_sub: Usage::default(),
             forks: Pair::default(),
-            execs: Pair::default(),
             exits: Pair::default(),
             hits: Pair::default(),
             rss_peak: Pair::default(),
@@ -99,5 +100,52 @@ pub(crate) fn bump(inner: &mut Inner, ctx: &Context, pick: fn(&mut Acct) -> &mut
     pick(&mut ctx.st.access_mut(inner).acct).own += 1;
     for c in ctx.ancestors_and_self() {
         pick(&mut c.st.access_mut(inner).acct).sub += 1;
+    }
+}
+
+/// A [`Pair`] changed without the state lock: a count that no invariant
+/// ties to the locked tables, bumped by a hook that takes no lock
+/// (`Context::unlocked`). Relaxed: a count, read by a reading as it is.
+pub(crate) struct AtomicPair {
+    own: Atomic<u64>,
+    sub: Atomic<u64>,
+}
+
+impl AtomicPair {
+    /// Zero.
+    pub(crate) const fn new() -> Self {
+        Self { own: Atomic::new(0), sub: Atomic::new(0) }
+    }
+
+    /// The counts now.
+    pub(crate) fn get(&self) -> Pair {
+        Pair { own: self.own.load(Relaxed), sub: self.sub.load(Relaxed) }
+    }
+}
+
+/// The counters of a context kept outside the state lock (in the
+/// [`Context`] itself, beside its immutable identity), so that the hooks
+/// that bump them take no lock.
+pub(crate) struct Unlocked {
+    /// Successful execve() calls by its member processes (own) and its
+    /// subtree's (sub).
+    pub(crate) execs: AtomicPair,
+}
+
+impl Unlocked {
+    /// Zero counts.
+    pub(crate) const fn new() -> Self {
+        Self { execs: AtomicPair::new() }
+    }
+}
+
+/// Adds one to `pick` of `ctx` (own) and of it and its ancestors (sub),
+/// without the lock: the ancestors are `ctx`'s immutable parent chain,
+/// kept alive by `ctx` (which the caller holds, e.g. under RCU from the
+/// index). One atomic add per level, as the pids cgroup charges its chain.
+pub(crate) fn bump_unlocked(ctx: &Context, pick: fn(&Unlocked) -> &AtomicPair) {
+    pick(&ctx.unlocked).own.add(1, Relaxed);
+    for c in ctx.ancestors_and_self() {
+        pick(&c.unlocked).sub.add(1, Relaxed);
     }
 }

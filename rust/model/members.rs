@@ -28,11 +28,11 @@
 //!
 //! [`CtxState::members`]: crate::model::context::CtxState::members
 
-use kernel::{prelude::*, sync::Arc};
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 use crate::kern::task::{GroupKey, PidRef};
 use crate::model::context::Context;
-use crate::model::state::{Inner, Member, State};
+use crate::model::state::{filled, Inner, Member, State};
 
 /// The context whose map holds the process of `key`, if it is a live
 /// member (found through the index, which the lock holder's writers keep
@@ -108,6 +108,43 @@ pub(crate) fn each_mut(inner: &mut Inner, top: &Context, mut f: impl FnMut(Group
         }
         cur = next_in(inner, top, &c);
     }
+}
+
+/// The contexts of `top`'s subtree, `top` first, in pre-order (so every
+/// context comes after its ancestors), taken under one short hold of the
+/// lock (sized before, retried if the tree grew): for walks that then
+/// visit each context under a hold of its own (the sampler).
+pub(crate) fn contexts(state: &State, top: &Arc<Context>) -> Result<KVVec<Arc<Context>>> {
+    let len = |inner: &Inner| {
+        let mut n = 1;
+        let mut cur = next_in(inner, top, top);
+        while let Some(c) = cur {
+            n += 1;
+            cur = next_in(inner, top, &c);
+        }
+        n
+    };
+    filled(state, len, |inner, out| {
+        out.push_within_capacity(top.clone()).map_err(|_| EAGAIN)?;
+        let mut cur = next_in(inner, top, top);
+        while let Some(c) = cur {
+            cur = next_in(inner, top, &c);
+            out.push_within_capacity(c).map_err(|_| EAGAIN)?;
+        }
+        Ok(())
+    })
+}
+
+/// References to the pids of `ctx`'s own member processes (not its
+/// descendants'), taken under one short hold of the lock; they are
+/// dropped by the caller, without it.
+pub(crate) fn own_pids(state: &State, ctx: &Context) -> Result<KVVec<PidRef>> {
+    filled(state, |inner| count(inner, ctx, false), |inner, out| {
+        for m in ctx.st.access(inner).members.values() {
+            out.push_within_capacity(m.pid.clone_ref()).map_err(|_| EAGAIN)?;
+        }
+        Ok(())
+    })
 }
 
 /// Member processes of `ctx` itself, or (`subtree`) of its whole subtree:

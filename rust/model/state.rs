@@ -7,13 +7,22 @@
 //!
 //! One spinlock, [`State::lock`], protects everything that changes: the
 //! tree (names, children, flags), every context's counters ([`CtxState`])
-//! and every context's member map (`crate::model::members`). It is taken
+//! and every context's member map (`crate::model::members`); outside it
+//! only the atomics of `Context::live` (copies written under it) and
+//! `Context::unlocked` (`execs`, bumped by the exec hook without it). It is taken
 //! from process context only (ioctls, the fork and exit tracepoints, the
 //! fork-admission ftrace hook), never from interrupts, and is never held across user copies, allocations with
 //! `GFP_KERNEL` or signal delivery: callers allocate before, and signal
 //! after. Nothing else nests inside it except the allocator (`GFP_ATOMIC`)
 //! and `put_pid`. One lock keeps the order trivial; its cost is measured
 //! by `make bench`.
+//!
+//! Periodic work holds it per context, never across the tree: the sampler
+//! lists the contexts under one short hold ([`filled`],
+//! `crate::model::members::contexts`) and then takes one short hold per
+//! context, with resched points between. How member fork and exit are to
+//! leave it (per-context locks, atomic charges along the ancestors, the
+//! lock order) is `Documentation/design.rst`, "Next: per-context locks".
 //!
 //! The hooks' questions (is the caller a member, of which context, is the
 //! target within it) are answered without it, from [`State::index`], an
@@ -23,6 +32,7 @@
 //! [`CtxState`]: crate::model::context::CtxState
 
 use kernel::{
+    alloc::KVVec,
     new_condvar, new_poll_condvar, new_spinlock,
     prelude::*,
     rbtree::RBTree,
@@ -162,6 +172,7 @@ impl State {
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(Name::root(), 0)),
                 live: crate::model::context::Live::new(0),
+                unlocked: crate::model::counters::Unlocked::new(),
             },
             GFP_KERNEL,
         )?;
@@ -186,6 +197,7 @@ impl State {
                 created_ns: now_ns(),
                 st: LockedBy::new(&self.lock, CtxState::new(name, flags)),
                 live: crate::model::context::Live::new(flags),
+                unlocked: crate::model::counters::Unlocked::new(),
             },
             GFP_KERNEL,
         )?)
@@ -273,5 +285,25 @@ impl Inner {
     /// before the state is published).
     pub(crate) fn root(&self) -> Result<&Arc<Context>> {
         self.root.as_ref().ok_or(ENODEV)
+    }
+}
+
+/// Fills a buffer under the lock: sized by `size` under it, allocated
+/// without it, filled by `fill` under it again; if the tree grew in
+/// between (`fill` says EAGAIN), once more. The one helper for that
+/// pattern (ioctl answers, the sampler's lists).
+pub(crate) fn filled<T>(
+    st: &State,
+    size: impl Fn(&Inner) -> usize,
+    fill: impl Fn(&Inner, &mut KVVec<T>) -> Result,
+) -> Result<KVVec<T>> {
+    loop {
+        let n = size(&st.lock.lock());
+        let mut out = KVVec::with_capacity(n, GFP_KERNEL)?;
+        match fill(&st.lock.lock(), &mut out) {
+            Ok(()) => return Ok(out),
+            Err(e) if e == EAGAIN => continue,
+            Err(e) => return Err(e),
+        }
     }
 }

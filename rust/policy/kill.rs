@@ -28,7 +28,7 @@ struct KillGuard<'a> {
 impl<'a> KillGuard<'a> {
     fn new(state: &'a State, ctx: &'a Arc<Context>, sig: u32) -> Self {
         let mut inner = state.lock.lock();
-        ctx.st.access_mut(&mut inner).begin_kill(sig);
+        ctx.begin_kill(&mut inner, sig);
         Self { state, ctx }
     }
 
@@ -41,7 +41,7 @@ impl<'a> KillGuard<'a> {
 impl Drop for KillGuard<'_> {
     fn drop(&mut self) {
         let mut inner = self.state.lock.lock();
-        self.ctx.st.access_mut(&mut inner).end_kill();
+        self.ctx.end_kill(&mut inner);
     }
 }
 

@@ -5,8 +5,9 @@
 //! item of the C shim (`hooks/shim_virt.c`: the Rust workqueue API of 7.3
 //! has `DelayedWork` but no cancel, and unload must cancel synchronously).
 //!
-//! The tick takes the state lock like any ioctl; it never runs from a
-//! timer or softirq. It starts after the state is published and is
+//! The tick takes the state lock like any ioctl, in short holds (one per
+//! context, with resched points between); it never runs from a timer or
+//! softirq. It starts after the state is published and is
 //! cancelled, waiting for a tick in flight, before the state goes away
 //! ([`Sampler`] is dropped before it).
 
@@ -20,12 +21,20 @@ extern "C" {
 }
 
 /// One sampling round over the whole state.
+///
+/// The tree's contexts are listed under one short hold of the lock; each
+/// sampler then visits them one by one, each context under a short hold
+/// of its own, with resched points between (no hold covers the tree: with
+/// thousands of contexts one would be the module's longest).
 pub(crate) fn tick(state: &State) {
-    crate::virt::views::sample_load(state);
+    let Ok(root) = state.lock.lock().root().cloned() else { return };
+    // Out of memory: nothing sampled this round; the next tick retries.
+    let Ok(ctxs) = crate::model::members::contexts(state, &root) else { return };
+    crate::virt::views::sample_load(state, &ctxs);
     // RSS peaks and soft rss-limit crossings between readings.
-    crate::acct::snapshot::sample(state);
+    crate::acct::snapshot::sample(state, &ctxs);
     // More samplers go here: each takes the lock itself, in process
-    // context, every LOAD_FREQ.
+    // context, every LOAD_FREQ, per context.
 }
 
 /// Called by the shim's delayed work, then it re-arms itself.

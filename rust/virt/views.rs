@@ -124,36 +124,55 @@ pub(crate) fn record_fork(inner: &Inner, ctx: &Context, pid: i32) {
     }
 }
 
-/// One load sampling round (every `LOAD_FREQ`, from [`crate::virt::sampler`]):
-/// count every member process's active tasks into its context and its
-/// ancestors, then fold each context's count into its averages.
-pub(crate) fn sample_load(state: &State) {
-    let inner = state.lock.lock();
-    let Ok(root) = inner.root() else { return };
-    members::each(&inner, root, |_, m| {
+/// One load sampling round (every `LOAD_FREQ`, from [`crate::virt::sampler`])
+/// over `ctxs`, the tree's contexts in pre-order
+/// (`crate::model::members::contexts`): count every member process's
+/// active tasks into its context and its ancestors, and fold each
+/// context's count into its averages.
+///
+/// No hold of the lock covers the tree: each context takes one of its own
+/// (its own members' counts, then its fold), with a resched point between
+/// contexts. The walk goes backwards, so a context's descendants, which
+/// add to its count, are done before it is folded. A context created
+/// during the round waits for the next one; a process moved during it may
+/// count in two contexts or in none for that round (the kernel's own
+/// `calc_load()` samples per-CPU counts as loosely).
+pub(crate) fn sample_load(state: &State, ctxs: &[Arc<Context>]) {
+    // The root is neither counted nor folded: its load is the host's.
+    for c in ctxs.iter().rev().filter(|c| c.parent.is_some()) {
+        {
+            let inner = state.lock.lock();
+            if c.st.access(&inner).linked() {
+                count_active(&inner, c);
+                fold(&inner, c);
+            }
+        }
+        task::cond_resched();
+    }
+}
+
+/// Adds the active tasks of `ctx`'s own members to the round's count of
+/// `ctx` and its ancestors (up to, not including, the root).
+fn count_active(inner: &Inner, ctx: &Context) {
+    for m in ctx.st.access(inner).members.values() {
         let (_, active, _) = group_load(&m.pid);
         if active == 0 {
-            return;
+            continue;
         }
-        for c in m.ctx.ancestors_and_self().filter(|c| c.parent.is_some()) {
-            let load = &c.st.access(&inner).load;
+        for c in ctx.ancestors_and_self().filter(|c| c.parent.is_some()) {
+            let load = &c.st.access(inner).load;
             let sum = load.active.load(Relaxed).saturating_add(active);
             load.active.store(sum, Relaxed);
         }
-    });
-    decay(&inner, root);
+    }
 }
 
-/// Folds the round's count into the averages of every context below
-/// `ctx`. Recursion is bounded by `DEPTH_MAX`.
-fn decay(inner: &Inner, ctx: &Context) {
-    for child in ctx.st.access(inner).children.values() {
-        let load = &child.st.access(inner).load;
-        let active = u64::from(load.active.xchg(0, Relaxed)) * FIXED_1;
-        for (a, exp) in load.avg.iter().zip(EXP) {
-            a.store(calc_load(a.load(Relaxed), exp, active), Relaxed);
-        }
-        decay(inner, child);
+/// Folds the round's count of `ctx` into its averages and starts the next.
+fn fold(inner: &Inner, ctx: &Context) {
+    let load = &ctx.st.access(inner).load;
+    let active = u64::from(load.active.xchg(0, Relaxed)) * FIXED_1;
+    for (a, exp) in load.avg.iter().zip(EXP) {
+        a.store(calc_load(a.load(Relaxed), exp, active), Relaxed);
     }
 }
 
@@ -333,13 +352,43 @@ mod tests {
             plain.st.access(&inner).load.avg[0].store(FIXED_1, Relaxed);
             record_fork(&inner, &deep, 42);
         }
-        sample_load(&st);
+        sample_load(&st, &members::contexts(&st, &root)?);
         let inner = st.lock.lock();
         assert_eq!(load_locked(&inner, &plain).avg[0], calc_load(FIXED_1, EXP[0], 0));
         // The latest pid is the subtree's: the context and its ancestors.
         assert_eq!(load_locked(&inner, &deep).last_pid, 42);
         assert_eq!(load_locked(&inner, &nv).last_pid, 42);
         assert_eq!(load_locked(&inner, &plain).last_pid, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_member_counts_in_its_context_and_each_ancestor_in_the_same_round() -> Result {
+        use crate::kern::usage::Usage;
+        use crate::model::state::Member;
+        let st = KBox::pin_init(State::new(crate::model::events::Ring::new()?), GFP_KERNEL)?;
+        st.init_root()?;
+        let root = st.lock.lock().root()?.clone();
+        let a = registry::create(&st, &root, &split(b"/a")?, 0, 0)?;
+        let deep = registry::create(&st, &root, &split(b"/a/b/c")?, VCTX_CREATE_PARENTS, 0)?;
+        let other = registry::create(&st, &root, &split(b"/o")?, 0, 0)?;
+        // The running test thread, as a member of /a/b/c under a key that
+        // nothing looks up: it is runnable now, so it counts as active.
+        // SAFETY: the current task is valid.
+        let pid = unsafe { PidRef::tgid_of(task::current()) };
+        let node = kernel::rbtree::RBTreeNode::new(1, Member::new(deep.clone(), pid, Usage::default()), GFP_KERNEL)?;
+        deep.st.access_mut(&mut st.lock.lock()).members.insert(node);
+        sample_load(&st, &members::contexts(&st, &root)?);
+        let inner = st.lock.lock();
+        let one = calc_load(0, EXP[0], FIXED_1);
+        // Folded after its descendants added to it: the same in each.
+        for c in [&deep, deep.parent.as_ref().ok_or(EINVAL)?, &a] {
+            assert_eq!(load_locked(&inner, c).avg[0], one);
+        }
+        assert_eq!(load_locked(&inner, &other).avg[0], 0);
+        // And the count starts again from 0 for the next round.
+        assert_eq!(deep.st.access(&inner).load.active.load(Relaxed), 0);
+        assert_eq!(a.st.access(&inner).load.active.load(Relaxed), 0);
         Ok(())
     }
 }
