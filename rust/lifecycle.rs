@@ -488,10 +488,13 @@ mod tests {
         // SAFETY: the current task is valid.
         let pid = unsafe { PidRef::tgid_of(task::current()) };
         let node = RBTreeNode::new(key, Member::new(leaf.clone(), pid, Usage::default()), GFP_KERNEL)?;
+        // Allocated before the lock: GFP_KERNEL may sleep (the debug
+        // kernel's DEBUG_ATOMIC_SLEEP said so when it was made under it).
+        let mut spare = Spare::new()?;
         {
             let mut inner = st.lock.lock();
             leaf.st.access_mut(&mut inner).members.insert(node);
-            st.index.set(&mut inner, key, Some((&leaf, false)), &mut Spare::new()?)?;
+            st.index.set(&mut inner, key, Some((&leaf, false)), &mut spare)?;
         }
         let admit = |process| admit_fork(&st, 0x1000, process, false, false);
         // Nothing above: admitted, the lock-free way.
