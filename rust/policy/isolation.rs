@@ -79,6 +79,23 @@ pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: 
     theirs.is_within(mine)
 }
 
+/// Whether the calling process sees every process in `/proc`: it is in
+/// the root (or has exited), or its context is a spectator. Otherwise a
+/// readdir of `/proc` asks [`allowed`] per pid.
+///
+/// Runs in atomic context (ftrace callbacks): takes no lock (one lookup in
+/// the index).
+pub(crate) fn sees_all_pids(st: &State) -> bool {
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+        return true;
+    }
+    let guard = kernel::sync::rcu::read_lock();
+    match st.index.lookup(&guard, task::current_key()) {
+        Some(f) if !f.exited => f.ctx.live.flags() & VCTX_CTX_SPECTATOR != 0,
+        _ => true,
+    }
+}
+
 /// Whether the calling process is in a context (not the host). Members may
 /// not change machine-wide state that only file permissions guard
 /// (`/proc/sys` outside their namespaces, sysrq, the kernel log).
