@@ -12,8 +12,9 @@
 //!   spectator), the original runs untouched; a member's call runs
 //!   `vctx_proc_pid_readdir()` of `shim_proc.c` instead, a copy that leaves
 //!   out the processes outside the caller's subtree before any dentry work
-//!   (as `hidepid=invisible` leaves out those it hides), asking
-//!   [`vctx_proc_sees`] per pid.
+//!   (as `hidepid=invisible` leaves out those it hides): the caller's
+//!   context once per stretch of the walk ([`vctx_proc_viewer`]), then one
+//!   index lookup per pid ([`vctx_proc_viewer_sees`]).
 //! - `proc_pid_lookup(dentry, flags)`: the lookup of `/proc/<pid>` (from
 //!   `proc_root_lookup()`); `ERR_PTR(-ENOENT)` makes the pid and everything
 //!   under it ENOENT.
@@ -33,11 +34,17 @@
 
 use core::ffi::c_void;
 
-use kernel::{bindings, ffi::c_long, prelude::*, sync::atomic::Relaxed};
+use kernel::{
+    bindings,
+    ffi::c_long,
+    prelude::*,
+    sync::{atomic::Relaxed, rcu},
+};
 
 use super::ftrace::{ftrace_callback, Call, FtraceHook};
 use super::guard::guard_found;
 use crate::kern::task::TaskRef;
+use crate::model::context::Context;
 use crate::model::state;
 use crate::policy::isolation::{self, Access};
 
@@ -65,21 +72,42 @@ ftrace_callback! {
     }
 }
 
-/// For the shim's readdir of `/proc`: whether the caller sees task `t`.
-///
-/// Called once per pid, under the RCU read lock of the pid walk: takes no
-/// lock and writes nothing shared (two lookups in the RCU index,
-/// [`isolation::allowed`]).
+/// For the shim's readdir of `/proc`: the caller's context if its view is
+/// filtered (null: it sees everything), decided once per stretch of the pid
+/// walk that the shim runs under one RCU read-side critical section.
 ///
 /// # Safety
 ///
-/// `t` must be a valid task for the duration of the call (the RCU read
-/// lock held across `pid_task()` and this call).
+/// The caller holds `rcu_read_lock()`; the context returned is valid until
+/// it drops it (index entries and the contexts they hold are freed a grace
+/// period after they leave the index: `crate::model::index`).
 #[no_mangle]
-unsafe extern "C" fn vctx_proc_sees(t: *mut bindings::task_struct) -> bool {
+unsafe extern "C" fn vctx_proc_viewer() -> *const c_void {
+    let Some(st) = state::get() else { return core::ptr::null() };
+    let guard = rcu::read_lock();
+    isolation::restricted_caller(st, &guard, Access::See)
+        .map_or(core::ptr::null(), |c| core::ptr::from_ref(c).cast())
+}
+
+/// For the shim's readdir of `/proc`: whether the caller, whose context
+/// [`vctx_proc_viewer`] returned, sees task `t`. One lookup in the index
+/// (no lock, nothing shared written) and a walk up `t`'s context's
+/// ancestors.
+///
+/// # Safety
+///
+/// `viewer` is a non-null result of [`vctx_proc_viewer`] and `t` a task
+/// from `pid_task()`, both under the same RCU read-side critical section,
+/// which is still held.
+#[no_mangle]
+unsafe extern "C" fn vctx_proc_viewer_sees(viewer: *const c_void, t: *mut bindings::task_struct) -> bool {
     let Some(st) = state::get() else { return true };
-    // SAFETY: valid task, by the function's contract.
-    unsafe { isolation::allowed(st, t, Access::See) }
+    // SAFETY: a context valid while the caller's RCU read lock is held, by
+    // the function's contract.
+    let mine = unsafe { &*viewer.cast::<Context>() };
+    let guard = rcu::read_lock();
+    // SAFETY: `t` is valid under the RCU read lock, by the contract.
+    unsafe { isolation::reaches(st, &guard, mine, t) }
 }
 
 ftrace_callback! {

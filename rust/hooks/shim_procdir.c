@@ -25,8 +25,13 @@
 
 #include "shim.h"
 
-/* Whether the caller may see @task (valid under the RCU read lock held). */
-bool vctx_proc_sees(struct task_struct *task);
+/*
+ * rust/hooks/proc.rs: the caller's context if its view is filtered (NULL:
+ * it sees everything), and whether that context sees @task; both valid
+ * only under the RCU read lock the caller holds.
+ */
+const void *vctx_proc_viewer(void);
+bool vctx_proc_viewer_sees(const void *viewer, struct task_struct *task);
 
 /* As fs/proc/base.c: the readdir position of pid 0 (shim_proc.c). */
 #define VCTX_TGID_OFFSET vctx_proc_tgid_offset
@@ -38,35 +43,50 @@ struct vctx_tgid_iter {
 	struct pid_namespace *pid_ns;
 };
 
+/* Hidden pids skipped under one RCU read lock before a cond_resched(). */
+#define VCTX_HIDDEN_BATCH 64
+
 /*
  * The next pid number after @it->tgid in the mount's namespace (false: no
  * more), as next_tgid(), and in @it->visible whether it is a process (not
- * a thread's number) the caller may see.
+ * a thread's number) the caller may see. Up to VCTX_HIDDEN_BATCH hidden
+ * pids are passed over in one call (then @it->visible is false and the
+ * caller reschedules, as the original does per pid).
  *
- * The visibility test runs under the RCU read lock that find_ge_pid() and
- * pid_task() need anyway: the task pid_task() returns stays valid until a
- * grace period after it is unhashed (delayed_put_task_struct()), and the
- * index vctx_proc_sees() reads is RCU too (rust/model/index.rs). No task
- * reference is taken (next_tgid() takes one for proc_pid_instantiate();
- * here the lookup of vctx_proc_fill() finds the process again by number):
- * nothing of the target is written, and a hidden process costs no dentry
- * work. A process that exits after the test is not listed: its lookup
- * fails.
+ * Everything runs under the RCU read lock that find_ge_pid() and
+ * pid_task() need anyway. The caller's context is decided once for it
+ * (vctx_proc_viewer()), then each process costs one lookup in the index
+ * (vctx_proc_viewer_sees()). Safe because the task pid_task() returns is
+ * freed only a grace period after it is unhashed
+ * (delayed_put_task_struct()), and an index entry and the context it holds
+ * likewise (rust/model/index.rs); nothing is taken over the unlock. No
+ * task reference is taken (next_tgid() takes one for
+ * proc_pid_instantiate(); here the lookup of vctx_proc_fill() finds the
+ * process again by number): nothing of the target is written, and a hidden
+ * process costs no dentry work. A process that exits after the test is not
+ * listed: its lookup fails.
  */
 static notrace bool vctx_next_tgid(struct vctx_tgid_iter *it)
 {
+	unsigned int budget = VCTX_HIDDEN_BATCH;
 	struct task_struct *task;
+	const void *viewer;
 	struct pid *pid;
 
 	rcu_read_lock();
-	pid = find_ge_pid(it->tgid + 1, it->pid_ns);
-	if (!pid) {
-		rcu_read_unlock();
-		return false;
+	viewer = vctx_proc_viewer();
+	for (;;) {
+		pid = find_ge_pid(it->tgid + 1, it->pid_ns);
+		if (!pid) {
+			rcu_read_unlock();
+			return false;
+		}
+		it->tgid = pid_nr_ns(pid, it->pid_ns);
+		task = pid_task(pid, PIDTYPE_TGID);
+		it->visible = task && (!viewer || vctx_proc_viewer_sees(viewer, task));
+		if (it->visible || !--budget)
+			break;
 	}
-	it->tgid = pid_nr_ns(pid, it->pid_ns);
-	task = pid_task(pid, PIDTYPE_TGID);
-	it->visible = task && vctx_proc_sees(task);
 	rcu_read_unlock();
 	return true;
 }

@@ -41,7 +41,11 @@ pub(crate) enum Access {
 /// the index, only live members are filtered), or `See` by a spectator.
 ///
 /// Takes no lock: one lookup in the index, under `guard`.
-fn restricted_caller<'a>(st: &'a State, guard: &'a rcu::Guard, access: Access) -> Option<&'a Context> {
+pub(crate) fn restricted_caller<'a>(
+    st: &'a State,
+    guard: &'a rcu::Guard,
+    access: Access,
+) -> Option<&'a Context> {
     if st.nr_members.load(Relaxed) == 0 {
         return None;
     }
@@ -92,7 +96,18 @@ pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: 
         return true;
     };
     // SAFETY: valid task, by the function's contract.
-    let theirs = match st.index.lookup(&guard, unsafe { task::group_key(t) }) {
+    unsafe { reaches(st, &guard, mine, t) }
+}
+
+/// Whether a process in context `mine` (a [`restricted_caller`]) may reach
+/// task `t`: `t`'s process is in `mine`'s subtree. One lookup in the index.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn reaches(st: &State, guard: &rcu::Guard, mine: &Context, t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task, by the function's contract.
+    let theirs = match st.index.lookup(guard, unsafe { task::group_key(t) }) {
         Some(f) if !f.exited => f.ctx,
         // An exited, unreaped member (a zombie) is still in its
         // context. A live process under an old key is a reused
