@@ -59,14 +59,19 @@ pub(super) unsafe fn guard_found(
     ret: c_long,
 ) {
     let Some(st) = state::get() else { return };
-    if isolation::unrestricted(st, access) {
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
+    // The caller's context, once, under RCU (`crate::model::index`).
+    let guard = kernel::sync::rcu::read_lock();
+    let Some(mine) = isolation::restricted_caller(st, &guard, access) else { return };
     // SAFETY: this invocation's registers, by the function's contract.
     let call = unsafe { Call::new(fregs) };
+    // `find` takes a reference without sleeping (`get_pid_task()`).
     let Some(t) = find(&call) else { return };
-    // SAFETY: `t` is valid while its reference is held.
-    if !unsafe { isolation::allowed(st, t.as_ptr(), access) } {
+    // SAFETY: `t` is valid while its reference is held; the caller's own
+    // process is in `mine`, so it always reaches itself.
+    if !unsafe { isolation::reaches(st, &guard, mine, t.as_ptr()) } {
         call.return_value(ret);
     }
 }
