@@ -127,8 +127,11 @@ static notrace bool vctx_hidepid_applies(const struct proc_fs_info *fs_info)
  * the same caller too (proc_pid_lookup() checks only ptraceable=).
  *
  * A pid whose lookup fails (the process is gone, or hidepid=ptraceable
- * hides it) is skipped: true, nothing emitted. False: the user's buffer is
- * full (dir_emit()).
+ * hides it) is skipped: true, nothing emitted. When no dentry can be had
+ * at all (an allocation failed), the entry is emitted with inode 1 and
+ * DT_UNKNOWN as proc_fill_cache() emits it, unless hidepid= must be
+ * asked, which needs the inode: then it is skipped. False: the user's
+ * buffer is full (dir_emit()).
  */
 static notrace bool vctx_proc_fill(struct file *file, struct dir_context *ctx,
 				   const char *name, unsigned int len, bool hidepid)
@@ -141,11 +144,11 @@ static notrace bool vctx_proc_fill(struct file *file, struct dir_context *ctx,
 
 	child = try_lookup_noperm(&qname, dir);
 	if (IS_ERR(child))
-		goto emit;
+		goto no_dentry;
 	if (!child) {
 		child = d_alloc_parallel(dir, &qname);
 		if (IS_ERR(child))
-			goto emit;
+			goto no_dentry;
 		if (d_in_lookup(child)) {
 			struct dentry *res = dinode->i_op->lookup(dinode, child, 0);
 
@@ -171,7 +174,10 @@ static notrace bool vctx_proc_fill(struct file *file, struct dir_context *ctx,
 	ino = inode->i_ino;
 	type = inode->i_mode >> 12;
 	dput(child);
-emit:
+	return dir_emit(ctx, name, len, ino, type);
+no_dentry:
+	if (hidepid)
+		return true;
 	return dir_emit(ctx, name, len, ino, type);
 }
 
