@@ -163,6 +163,9 @@ check_out "cat /proc/<pid of /x>/status in /m: ENOENT" "No such file" \
 check_eq "the host's readdir, one entry per getdents: in order, inodes right" "$?" 0
 missing=$(for p in $(members /m) $(members /m/s) $hs $(members /x) 1; do grep -q "^$p " /tmp/pd.host || echo "$p"; done)
 check_eq "the host's readdir lists every process of /m, /x and the host" "$missing" ""
+vctx exec /spy -- /vctx/bin/procdir list /proc 40 >/tmp/pd.spy 2>&1
+missing=$(for p in $(members /m) $hs $(members /x) 1; do grep -q "^$p " /tmp/pd.spy || echo "$p"; done)
+check_eq "a spectator's readdir lists every process too" "$missing" ""
 
 # hidepid= on a procfs a member reads: both filters apply. Two processes of
 # uid 65534 (hidepid shows them to uid 65534): one in /m, one on the host.
