@@ -14,7 +14,7 @@
 //! | `sched_process_exec`          | tracepoint | `hooks/sched.rs`      |
 //! | `security_task_alloc` (deny: kill, limits) | ftrace | `hooks/fork_admission.rs` |
 //! | `security_task_free` (observe)| ftrace     | `hooks/task_free.rs`  |
-//! | `proc_fill_cache` (in `/proc`) | ftrace    | `hooks/proc.rs`       |
+//! | `proc_pid_readdir` (members: filtered copy) | ftrace | `hooks/proc.rs` |
 //! | `proc_pid_lookup`             | ftrace     | `hooks/proc.rs`       |
 //! | `pid_getattr`                 | ftrace     | `hooks/proc.rs`       |
 //! | `proc_pid_permission`         | ftrace     | `hooks/proc.rs`       |

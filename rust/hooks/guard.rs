@@ -45,7 +45,8 @@ pub(super) unsafe fn guard_task_arg(
 
 /// [`guard`] for a hooked function whose task `find` derives from the
 /// call's arguments (and holds a reference to); nothing is looked up while
-/// no context has members.
+/// no context has members, and the target is not looked for when the
+/// caller reaches every process (one index lookup: the host's cost).
 ///
 /// # Safety
 ///
@@ -57,12 +58,20 @@ pub(super) unsafe fn guard_found(
     access: Access,
     ret: c_long,
 ) {
-    if state::get().is_none_or(|st| st.nr_members.load(kernel::sync::atomic::Relaxed) == 0) {
+    let Some(st) = state::get() else { return };
+    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
         return;
     }
+    // The caller's context, once, under RCU (`crate::model::index`).
+    let guard = kernel::sync::rcu::read_lock();
+    let Some(mine) = isolation::restricted_caller(st, &guard, access) else { return };
     // SAFETY: this invocation's registers, by the function's contract.
     let call = unsafe { Call::new(fregs) };
+    // `find` takes a reference without sleeping (`get_pid_task()`).
     let Some(t) = find(&call) else { return };
-    // SAFETY: `t` is valid while its reference is held.
-    unsafe { guard(&call, t.as_ptr(), access, ret) };
+    // SAFETY: `t` is valid while its reference is held; the caller's own
+    // process is in `mine`, so it always reaches itself.
+    if !unsafe { isolation::reaches(st, &guard, mine, t.as_ptr()) } {
+        call.return_value(ret);
+    }
 }

@@ -39,7 +39,9 @@ struct kiocb;
 bool vctx_sysctl_write_is_ns(struct kiocb *iocb);
 struct task_struct *vctx_proc_path_task(const void *path);
 struct task_struct *vctx_proc_lookup_task(const void *dentry);
-bool vctx_proc_is_root_dir(const void *file);
+/* shim_procdir.c, with shim_proc.c's tgid offset. */
+extern const loff_t vctx_proc_tgid_offset;
+void vctx_proc_readdir_redirect(struct ftrace_regs *fregs);
 
 void vctx_tracepoint_sync(void);
 

@@ -123,13 +123,8 @@ notrace struct task_struct *vctx_proc_lookup_task(const void *dentry)
 }
 
 /*
- * Whether @file, a procfs directory being read, is the root of its mount
- * (/proc): there proc_fill_cache() is called by proc_pid_readdir() only,
- * once per pid; its other callers fill /proc/<pid>/... directories.
+ * The readdir position of pid 0 in a procfs root, TGID_OFFSET of
+ * fs/proc/base.c, for shim_procdir.c (which is built as module code and so
+ * cannot read internal.h).
  */
-notrace bool vctx_proc_is_root_dir(const void *file)
-{
-	const struct dentry *dir = ((const struct file *)file)->f_path.dentry;
-
-	return dir == dir->d_sb->s_root;
-}
+const loff_t vctx_proc_tgid_offset = FIRST_PROCESS_ENTRY + 2;

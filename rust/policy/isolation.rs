@@ -13,10 +13,14 @@
 //! Pure policy over the state; the hooks in `hooks/proc.rs`,
 //! `hooks/signal.rs`, `hooks/lookup.rs` and `hooks/prio.rs` decide with it.
 
-use kernel::bindings;
+use kernel::{
+    bindings,
+    sync::{atomic::Relaxed, rcu},
+};
 
 use crate::abi::uapi::VCTX_CTX_SPECTATOR;
 use crate::kern::task;
+use crate::model::context::Context;
 use crate::model::state::State;
 
 /// What the question is for.
@@ -29,6 +33,47 @@ pub(crate) enum Access {
     Touch,
 }
 
+/// The calling process's context if its `access` to other processes is
+/// filtered; `None` if it reaches everything: no context has members,
+/// outside task context for `Touch` (a USB completion calling
+/// `security_task_kill()`: `current` is whoever was interrupted, no caller
+/// to filter), a caller in the root or whose process has exited (as before
+/// the index, only live members are filtered), or `See` by a spectator.
+///
+/// Takes no lock: one lookup in the index, under `guard`.
+pub(crate) fn restricted_caller<'a>(
+    st: &'a State,
+    guard: &'a rcu::Guard,
+    access: Access,
+) -> Option<&'a Context> {
+    if st.nr_members.load(Relaxed) == 0 {
+        return None;
+    }
+    // The /proc hooks (See) always run in a task.
+    if access == Access::Touch && !task::in_task() {
+        return None;
+    }
+    let mine = match st.index.lookup(guard, task::current_key()) {
+        Some(f) if !f.exited => f.ctx,
+        _ => return None,
+    };
+    if access == Access::See && mine.live.flags() & VCTX_CTX_SPECTATOR != 0 {
+        return None;
+    }
+    Some(mine)
+}
+
+/// Whether the calling process may `access` every process
+/// ([`restricted_caller`] is `None`): then a hook need not find the target
+/// at all. One lookup in the index, no lock, nothing written.
+pub(crate) fn unrestricted(st: &State, access: Access) -> bool {
+    if st.nr_members.load(Relaxed) == 0 {
+        return true;
+    }
+    let guard = rcu::read_lock();
+    restricted_caller(st, &guard, access).is_none()
+}
+
 /// Whether the calling process may `access` task `t`.
 ///
 /// Runs in atomic context (ftrace callbacks): takes no lock (at most two
@@ -38,35 +83,31 @@ pub(crate) enum Access {
 ///
 /// `t` must be a valid task for the duration of the call.
 pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: Access) -> bool {
-    if st.nr_members.load(kernel::sync::atomic::Relaxed) == 0 {
+    if st.nr_members.load(Relaxed) == 0 {
         return true;
     }
-    // Outside task context (a USB completion calling security_task_kill())
-    // `current` is whoever was interrupted, and the state lock must not be
-    // taken: no caller to filter. The /proc hooks (See) always run in a
-    // task, so the per-pid readdir path skips the check.
-    if access == Access::Touch && !task::in_task() {
-        return true;
-    }
-    let me = task::current_key();
     // SAFETY: valid task, by the function's contract.
-    let them = unsafe { task::group_key(t) };
-    if me == them {
+    if task::current_key() == unsafe { task::group_key(t) } {
         return true;
     }
     // No lock: the index, under RCU (`crate::model::index`).
-    let guard = kernel::sync::rcu::read_lock();
-    let mine = match st.index.lookup(&guard, me) {
-        Some(f) if !f.exited => f.ctx,
-        // The root sees and touches everything (so does a caller whose
-        // process has exited: as before the index, only live members are
-        // filtered).
-        _ => return true,
-    };
-    if access == Access::See && mine.live.flags() & VCTX_CTX_SPECTATOR != 0 {
+    let guard = rcu::read_lock();
+    let Some(mine) = restricted_caller(st, &guard, access) else {
         return true;
-    }
-    let theirs = match st.index.lookup(&guard, them) {
+    };
+    // SAFETY: valid task, by the function's contract.
+    unsafe { reaches(st, &guard, mine, t) }
+}
+
+/// Whether a process in context `mine` (a [`restricted_caller`]) may reach
+/// task `t`: `t`'s process is in `mine`'s subtree. One lookup in the index.
+///
+/// # Safety
+///
+/// `t` must be a valid task for the duration of the call.
+pub(crate) unsafe fn reaches(st: &State, guard: &rcu::Guard, mine: &Context, t: *mut bindings::task_struct) -> bool {
+    // SAFETY: valid task, by the function's contract.
+    let theirs = match st.index.lookup(guard, unsafe { task::group_key(t) }) {
         Some(f) if !f.exited => f.ctx,
         // An exited, unreaped member (a zombie) is still in its
         // context. A live process under an old key is a reused
@@ -77,6 +118,16 @@ pub(crate) unsafe fn allowed(st: &State, t: *mut bindings::task_struct, access: 
         _ => return false,
     };
     theirs.is_within(mine)
+}
+
+/// Whether the calling process sees every process in `/proc`: it is in
+/// the root (or has exited), or its context is a spectator. Otherwise a
+/// readdir of `/proc` asks [`allowed`] per pid.
+///
+/// Runs in atomic context (ftrace callbacks): takes no lock (one lookup in
+/// the index).
+pub(crate) fn sees_all_pids(st: &State) -> bool {
+    unrestricted(st, Access::See)
 }
 
 /// Whether the calling process is in a context (not the host). Members may
